@@ -1,0 +1,52 @@
+"""The three roles as Django groups with their model permissions.
+
+Groups are (re)built after every migrate, so a fresh database always has them and a permission
+added here reaches existing databases on the next deploy.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .choices import Role
+
+VIEW_ALL = [
+    "districts.view_province",
+    "districts.view_regency",
+    "districts.view_subdistrict",
+    "districts.view_eligiblepopulation",
+    "districts.view_campaign",
+    "recording.view_recordingdevice",
+    "recording.view_dailycount",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.VIEWER: VIEW_ALL,
+    Role.OPERATOR: VIEW_ALL + ["recording.add_dailycount", "recording.change_dailycount"],
+    Role.ADMIN: VIEW_ALL
+    + [
+        f"{app}.{action}_{model}"
+        for app, models in {
+            "districts": ["eligiblepopulation", "campaign", "areaassignment"],
+            "recording": ["recordingdevice", "dailycount"],
+            "auth": ["user"],
+        }.items()
+        for model in models
+        for action in ("add", "change", "view", "delete")
+    ],
+}
+
+
+def role_groups_ensure() -> dict[str, Group]:
+    """Create or refresh one group per role with exactly its permissions."""
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type").filter(
+            content_type__app_label__in={name.split(".")[0] for name in wanted}
+        )
+    }
+    groups = {}
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([by_name[p] for p in perms if p in by_name])
+        groups[role.value] = group
+    return groups

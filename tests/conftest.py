@@ -1,0 +1,85 @@
+"""Shared fixtures: the region tree loaded once per test session, and the personas."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from districts.choices import Role
+from districts.models import AreaAssignment, Province, Regency, SubDistrict
+from districts.services import regions_import
+from recording.models import RecordingDevice
+
+OKU_TIMUR = "16.08"
+OKU_SELATAN = "16.09"
+SUMSEL = "16"
+ACEH = "11"
+
+_serials = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from the full official region list (tests roll back their changes)."""
+    with django_db_blocker.unblock():
+        regions_import()
+
+
+def _area_kwargs(code: str) -> dict:
+    level = code.count(".")
+    model, field = [(Province, "province"), (Regency, "regency"), (SubDistrict, "sub_district")][
+        level
+    ]
+    return {field: model.objects.get(code=code)}
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str | None = None, *areas: str, **extra):
+        user = get_user_model().objects.create_user(
+            username=username, password="rahasia-uji-123", **extra
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+            for code in areas:
+                AreaAssignment.objects.create(user=user, role=role, **_area_kwargs(code))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def operator_oku_timur(make_user):
+    return make_user("op_okutimur", Role.OPERATOR, OKU_TIMUR)
+
+
+@pytest.fixture
+def operator_oku_selatan(make_user):
+    return make_user("op_okuselatan", Role.OPERATOR, OKU_SELATAN)
+
+
+@pytest.fixture
+def viewer_sumsel(make_user):
+    return make_user("viewer_sumsel", Role.VIEWER, SUMSEL)
+
+
+@pytest.fixture
+def viewer_aceh(make_user):
+    return make_user("viewer_aceh", Role.VIEWER, ACEH)
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("admin_ektp", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def make_device(db):
+    def make(sub_district: str = "16.08.01", **fields):
+        fields.setdefault("serial", f"TEST-{next(_serials):05d}")
+        fields.setdefault("commissioned_on", dt.date(2011, 9, 1))
+        return RecordingDevice.objects.create(sub_district_id=sub_district, **fields)
+
+    return make
