@@ -1,12 +1,27 @@
 """Writes to the region tree and the eligible populations."""
 
 import csv
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Province, Regency, SubDistrict
+from .models import (
+    PROVINCE_CODE_RE,
+    REGENCY_CODE_RE,
+    SUB_DISTRICT_CODE_RE,
+    EligiblePopulation,
+    Province,
+    Regency,
+    SubDistrict,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -79,3 +94,295 @@ def regions_import(*, data_dir: Path = DATA_DIR) -> RegionImportResult:
         result.updated[label] = updated
         result.unchanged[label] = unchanged
     return result
+
+
+# --- Eligible population (wajib KTP) ------------------------------------------------------------
+
+POPULATION_COLUMNS = ("code", "eligible", "as_of")
+_SOURCE_MAX_LENGTH = EligiblePopulation._meta.get_field("source").max_length
+# `12345` or Indonesian thousands groups `12.345`; ASCII digits only (no `١٢`, no sign, no comma).
+_ELIGIBLE_RE = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
+_ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DMY_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_VILLAGE_CODE_RE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
+_COLUMN_RANK = {"code": 1, "code dan as_of": 1, "eligible": 2, "as_of": 3, "source": 4}
+
+
+class PopulationImportError(Exception):
+    """An import refused whole: nothing was written; `errors` lists every problem, in line order."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+@dataclass(frozen=True)
+class PopulationImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        return f"{self.created} baru, {self.updated} diperbarui, {self.unchanged} tetap"
+
+
+class _CellError(Exception):
+    """One value that cannot be used; the message is the problem, without line or column."""
+
+
+def _parse_code(value: Any) -> str:
+    code = str(value or "").strip()
+    if not code:
+        raise _CellError("wajib diisi.")
+    if re.match(SUB_DISTRICT_CODE_RE, code):
+        return code
+    if re.match(REGENCY_CODE_RE, code):
+        raise _CellError(f'"{code}" adalah kode kabupaten/kota, bukan kode kecamatan.')
+    if re.match(PROVINCE_CODE_RE, code):
+        raise _CellError(f'"{code}" adalah kode provinsi, bukan kode kecamatan.')
+    if re.match(_VILLAGE_CODE_RE, code):
+        raise _CellError(f'"{code}" adalah kode desa/kelurahan, bukan kode kecamatan.')
+    raise _CellError(f'"{code}" bukan kode kecamatan; tulis seperti 16.08.12.')
+
+
+def _parse_eligible(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise _CellError(f'"{value}" bukan bilangan bulat tidak negatif.')
+        return value
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise _CellError("wajib diisi.")
+    if not _ELIGIBLE_RE.fullmatch(text):
+        raise _CellError(f'"{text}" bukan bilangan bulat tidak negatif.')
+    return int(text.replace(".", ""))
+
+
+def _parse_as_of(value: Any) -> dt.date:
+    if type(value) is dt.date:
+        return value
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise _CellError("wajib diisi.")
+    if match := _ISO_DATE_RE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _DMY_DATE_RE.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        raise _CellError(f'"{text}" bukan tanggal; tulis 2012-04-16 atau 16/04/2012.')
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise _CellError(f'"{text}" bukan tanggal yang ada di kalender.') from None
+
+
+def _population_csv_rows(file) -> tuple[list[tuple[int, dict]], list[tuple[int, int, str]]]:
+    """Split a CSV into numbered rows keyed by lower-cased header, plus line-level problems.
+
+    Refuses the file outright (raising) when there is nothing to validate row by row: it is
+    empty, not UTF-8, or its header lacks a required column.
+    """
+    data = Path(file).read_bytes() if isinstance(file, str | os.PathLike) else file.read()
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise PopulationImportError(
+                [f"Baris {line}: berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8."]
+            ) from None
+    else:
+        text = data.removeprefix("\ufeff")
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records, errors = [], []
+    last_line = 0
+    try:
+        for cells in reader:
+            # A quoted value may span lines; a record starts where the previous one ended.
+            line, last_line = last_line + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                records.append((line, cells))
+    except csv.Error as exc:
+        errors.append((last_line + 1, 0, f"Baris {last_line + 1}: format CSV rusak ({exc})."))
+
+    if not records:
+        raise PopulationImportError(
+            ["Berkas kosong: baris pertama harus judul kolom code,eligible,as_of."]
+        )
+    (header_line, header_cells), records = records[0], records[1:]
+    header = [cell.strip().lower() for cell in header_cells]
+    header_errors = [
+        f"Baris {header_line}: kolom {name} muncul lebih dari sekali."
+        for name in dict.fromkeys(header)
+        if name and header.count(name) > 1
+    ]
+    if missing := [name for name in POPULATION_COLUMNS if name not in header]:
+        found = ", ".join(cell for cell in header if cell) or "tidak ada"
+        hint = " Pemisah kolom harus koma (,)." if ";" in "".join(header) else ""
+        header_errors.append(
+            f"Baris {header_line}: kolom wajib tidak ada: {', '.join(missing)} "
+            f"(kolom yang ada: {found}).{hint}"
+        )
+    if header_errors:
+        raise PopulationImportError(header_errors)
+
+    rows = []
+    for line, cells in records:
+        if any(cell.strip() for cell in cells[len(header) :]):
+            errors.append(
+                (
+                    line,
+                    0,
+                    f"Baris {line}: berisi {len(cells)} nilai, padahal judul hanya "
+                    f"{len(header)} kolom.",
+                )
+            )
+            continue
+        # Short rows leave columns out; they are reported as empty values below.
+        values = dict(zip(header, cells, strict=False))
+        rows.append((line, {name: value for name, value in values.items() if name}))
+    return rows, errors
+
+
+@transaction.atomic
+def _population_save(
+    numbered_rows: Iterable[tuple[int, Mapping]],
+    *,
+    source: str,
+    dry_run: bool,
+    errors: Iterable[tuple[int, int, str]] = (),
+) -> PopulationImportResult:
+    """Validate every row, then write all of them or none, in three queries plus the writes."""
+    errors = list(errors)
+    source = source.strip()
+    if len(source) > _SOURCE_MAX_LENGTH:
+        raise PopulationImportError(
+            [f"Sumber data terlalu panjang: paling banyak {_SOURCE_MAX_LENGTH} karakter."]
+        )
+
+    def refuse(line: int, column: str, problem: str):
+        # Sorted later by line, then in the column order the file is usually written in.
+        rank = _COLUMN_RANK.get(column, len(_COLUMN_RANK))
+        errors.append((line, rank, f"Baris {line}, kolom {column}: {problem}"))
+
+    figures: list[tuple[int, EligiblePopulation]] = []
+    code_lines: list[tuple[int, str]] = []
+    first_line_of: dict[tuple[str, dt.date], int] = {}
+    row_count = 0
+    for line, raw in numbered_rows:
+        row_count += 1
+        row = {str(key).strip().lower(): value for key, value in raw.items()}
+        values = {}
+        for column, parse in [
+            ("code", _parse_code),
+            ("eligible", _parse_eligible),
+            ("as_of", _parse_as_of),
+        ]:
+            try:
+                values[column] = parse(row.get(column))
+            except _CellError as exc:
+                refuse(line, column, str(exc))
+        row_source = str(row.get("source") or "").strip() or source
+        if len(row_source) > _SOURCE_MAX_LENGTH:
+            refuse(line, "source", f"paling banyak {_SOURCE_MAX_LENGTH} karakter.")
+        if "code" in values:
+            code_lines.append((line, values["code"]))
+        if len(values) < len(POPULATION_COLUMNS):
+            continue
+        key = (values["code"], values["as_of"])
+        if key in first_line_of:
+            refuse(
+                line,
+                "code dan as_of",
+                f"kecamatan {key[0]} per {key[1]:%Y-%m-%d} sudah ada di baris "
+                f"{first_line_of[key]}.",
+            )
+            continue
+        first_line_of[key] = line
+        figure = EligiblePopulation(
+            sub_district_id=values["code"],
+            as_of=values["as_of"],
+            eligible=values["eligible"],
+            source=row_source,
+        )
+        try:
+            # The sub-district is checked against the database below, for all rows at once.
+            figure.full_clean(
+                exclude=["sub_district"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    refuse(line, field, message)
+            continue
+        figures.append((line, figure))
+
+    if not row_count:
+        errors.append((0, 0, "Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."))
+    known = set(
+        SubDistrict.objects.filter(code__in={code for _, code in code_lines}).values_list(
+            "code", flat=True
+        )
+    )
+    for line, code in code_lines:
+        if code not in known:
+            refuse(line, "code", f'kecamatan dengan kode "{code}" tidak dikenal.')
+    if errors:
+        raise PopulationImportError([message for *_, message in sorted(errors)])
+
+    existing = {
+        (figure.sub_district_id, figure.as_of): figure
+        for figure in EligiblePopulation.objects.filter(
+            sub_district_id__in={f.sub_district_id for _, f in figures},
+            as_of__in={f.as_of for _, f in figures},
+        )
+    }
+    to_create, to_update = [], []
+    for _, figure in figures:
+        current = existing.get((figure.sub_district_id, figure.as_of))
+        if current is None:
+            to_create.append(figure)
+        # An empty source never erases the one already recorded.
+        elif current.eligible != figure.eligible or (
+            figure.source and current.source != figure.source
+        ):
+            current.eligible = figure.eligible
+            current.source = figure.source or current.source
+            to_update.append(current)
+    if not dry_run:
+        EligiblePopulation.objects.bulk_create(to_create, batch_size=2000)
+        EligiblePopulation.objects.bulk_update(to_update, ["eligible", "source"], batch_size=2000)
+    return PopulationImportResult(
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(figures) - len(to_create) - len(to_update),
+        dry_run=dry_run,
+    )
+
+
+def population_import(
+    *, file: str | os.PathLike | IO, source: str = "", dry_run: bool = False
+) -> PopulationImportResult:
+    """Load eligible-population figures from a CSV (a path or an open file) — all rows or none.
+
+    Header `code,eligible,as_of` in any order, names case-insensitive, an optional `source`
+    column; UTF-8 with or without BOM. A (kecamatan, as_of) pair already stored is updated.
+    Every problem in the file is collected into one `PopulationImportError`, each naming its
+    line (the header is line 1), its column and the problem; then nothing is written.
+    `source` fills in rows whose own `source` is empty. `dry_run` validates and counts only.
+    """
+    rows, errors = _population_csv_rows(file)
+    return _population_save(rows, source=source, dry_run=dry_run, errors=errors)
+
+
+def population_import_rows(
+    *, rows: Iterable[Mapping[str, Any]], source: str = "", dry_run: bool = False
+) -> PopulationImportResult:
+    """Same rules as `population_import`, for dicts with keys code, eligible, as_of (source).
+
+    Values may be strings as in the CSV, or an `int` and a `datetime.date`. Errors number the
+    rows from 1.
+    """
+    return _population_save(enumerate(rows, start=1), source=source, dry_run=dry_run)

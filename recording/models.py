@@ -16,9 +16,7 @@ class RecordingDeviceQuerySet(models.QuerySet):
         """Devices inside a region code: a province `16`, a regency `16.08` or `16.08.12`."""
         if not code:
             return self
-        return self.filter(
-            Q(sub_district_id=code) | Q(sub_district_id__startswith=f"{code}.")
-        )
+        return self.filter(Q(sub_district=code) | Q(sub_district__code__startswith=f"{code}."))
 
     def down(self):
         return self.filter(status__in=DeviceStatus.down())

@@ -1,3 +1,11 @@
-from django.urls import path
+from django.urls import path, re_path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("wilayah/", views.region, name="national"),
+    re_path(r"^wilayah/(?P<code>\d{2}(?:\.\d{2}){0,2})/$", views.region, name="region"),
+    path("alat/<str:serial>/", views.device, name="device"),
+    path("tentang-data/", views.data_sources, name="data_sources"),
+]

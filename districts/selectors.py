@@ -1,0 +1,73 @@
+"""Reads about regions and about who may see which area."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from .models import AreaAssignment, Province, Regency, SubDistrict
+
+NATIONAL = ""
+
+
+def region_level(code: str) -> int:
+    """0 national, 1 province, 2 regency, 3 sub-district."""
+    return 0 if code == NATIONAL else code.count(".") + 1
+
+
+def region_get(code: str):
+    """The region with this code, or 404 for an unknown or malformed code."""
+    model = {1: Province, 2: Regency, 3: SubDistrict}.get(region_level(code))
+    if model is None:
+        return None
+    related = {Province: [], Regency: ["province"], SubDistrict: ["regency__province"]}[model]
+    region = model.objects.select_related(*related).filter(code=code).first()
+    if region is None:
+        raise Http404(f"Wilayah dengan kode {code} tidak ditemukan.")
+    return region
+
+
+def region_ancestors(region) -> list:
+    """From the province down to the region's parent (for breadcrumbs), without queries."""
+    if isinstance(region, SubDistrict):
+        return [region.regency.province, region.regency]
+    if isinstance(region, Regency):
+        return [region.province]
+    return []
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """The area codes a user works in; an empty national scope means everything."""
+
+    codes: tuple[str, ...]
+    everywhere: bool
+
+    def covers(self, code: str) -> bool:
+        if self.everywhere:
+            return True
+        return any(code == c or code.startswith(f"{c}.") for c in self.codes)
+
+    @property
+    def home_code(self) -> str:
+        return NATIONAL if self.everywhere or not self.codes else self.codes[0]
+
+
+def user_scope(user) -> UserScope:
+    if not user.is_authenticated:
+        return UserScope(codes=(), everywhere=False)
+    if user.is_superuser:
+        return UserScope(codes=(), everywhere=True)
+    codes = tuple(
+        a.area_code
+        for a in AreaAssignment.objects.filter(user=user).order_by(
+            "province", "regency", "sub_district"
+        )
+    )
+    return UserScope(codes=codes, everywhere=False)
+
+
+def region_for_user(user, code: str):
+    """The region if the user may see it; 404 otherwise, so outsiders learn nothing."""
+    if not user_scope(user).covers(code):
+        raise Http404("Wilayah di luar area Anda.")
+    return region_get(code)

@@ -1,0 +1,499 @@
+"""The demo data set: South Sumatra two weeks before the e-KTP recording deadline (April 2012).
+
+A news story of 16 April 2012 reported that Kabupaten Ogan Komering Ulu Timur had recorded
+360,381 of its 442,800 wajib KTP (81.4%) while the recording devices of two kecamatan were broken
+and had been shipped to the vendor consortium, and that neighbouring OKU Selatan had already
+recorded everyone. `demo_load()` puts that story, on its real dates, into the database; everything
+the story does not say (the split over kecamatan, the other regencies, the daily counts) is a
+deterministic estimate, documented in `demo_data/SOURCE.md`.
+"""
+
+import csv
+import datetime as dt
+import math
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from districts.choices import Role
+from districts.models import (
+    AreaAssignment,
+    Campaign,
+    EligiblePopulation,
+    Province,
+    Regency,
+    SubDistrict,
+    parent_code,
+)
+from districts.roles import role_groups_ensure
+from districts.services import regions_import
+
+from .choices import DeviceStatus
+from .models import DailyCount, RecordingDevice
+
+DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+ELIGIBLE_CSV = DEMO_DATA_DIR / "eligible_sumsel.csv"
+
+SUMSEL = "16"
+OKU_TIMUR = "16.08"
+OKU_SELATAN = "16.09"
+
+# From the news story.
+DEMO_TODAY = dt.date(2012, 4, 16)
+OKU_TIMUR_ELIGIBLE = 442_800
+OKU_TIMUR_RECORDED = 360_381
+OKU_SELATAN_COMPLETED_ON = dt.date(2012, 4, 3)
+CAMPAIGN_NAME = "Perekaman e-KTP 2011–2012"
+CAMPAIGN_STARTS_ON = dt.date(2011, 9, 1)
+CAMPAIGN_DEADLINE = dt.date(2012, 4, 30)
+
+BUAY_MADANG_TIMUR = "16.08.12"
+BUAY_PEMUKA_BANGSA_RAJA = "16.08.20"
+BUAY_MADANG_TIMUR_BROKE_ON = dt.date(2012, 4, 2)
+BUAY_PEMUKA_BANGSA_RAJA_BROKE_ON = dt.date(2012, 4, 5)
+DAYS_TO_SHIP_TO_VENDOR = 2
+BUAY_MADANG_TIMUR_SHIPPED_ON = BUAY_MADANG_TIMUR_BROKE_ON + dt.timedelta(DAYS_TO_SHIP_TO_VENDOR)
+BUAY_PEMUKA_BANGSA_RAJA_SHIPPED_ON = BUAY_PEMUKA_BANGSA_RAJA_BROKE_ON + dt.timedelta(
+    DAYS_TO_SHIP_TO_VENDOR
+)
+# Sub-district code -> the day its (only) device broke.
+BROKEN_ON = {
+    BUAY_MADANG_TIMUR: BUAY_MADANG_TIMUR_BROKE_ON,
+    BUAY_PEMUKA_BANGSA_RAJA: BUAY_PEMUKA_BANGSA_RAJA_BROKE_ON,
+}
+
+# Our estimates, not the story's.
+DEMO_SEED = 20120416
+ELIGIBLE_AS_OF = CAMPAIGN_STARTS_ON
+STORY_CAPACITY = 150  # OKU Timur and OKU Selatan devices, people per day
+DEFAULT_CAPACITY = 100
+# Devices per kecamatan are chosen so the target needs about this share of their capacity,
+# leaving room for the slow start, Sundays and holidays.
+DEVICE_UTILISATION = 0.55
+COMPLETED_NOTE = "Seluruh wajib KTP sudah terekam"
+BATCH_SIZE = 5000
+
+# National holidays in the campaign: offices were closed or nearly so.
+HOLIDAYS = frozenset(
+    {
+        dt.date(2011, 11, 6),  # Iduladha 1432 H
+        dt.date(2011, 11, 27),  # Tahun Baru Islam 1433 H
+        dt.date(2011, 12, 25),  # Natal
+        dt.date(2011, 12, 26),  # cuti bersama Natal
+        dt.date(2012, 1, 1),  # Tahun Baru
+        dt.date(2012, 1, 23),  # Imlek 2563
+        dt.date(2012, 2, 5),  # Maulid Nabi
+        dt.date(2012, 3, 23),  # Nyepi
+        dt.date(2012, 4, 6),  # Wafat Isa Almasih
+    }
+)
+DEADLINE_RUSH_FROM = dt.date(2012, 3, 1)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    area_code: str | None
+    first_name: str
+
+
+DEMO_USERS = (
+    DemoUser("operator.okutimur", Role.OPERATOR, OKU_TIMUR, "Operator OKU Timur"),
+    DemoUser("pemantau.sumsel", Role.VIEWER, SUMSEL, "Pemantau Sumatera Selatan"),
+    DemoUser("admin", Role.ADMIN, None, "Admin"),
+)
+
+
+@dataclass(frozen=True)
+class PlannedDevice:
+    serial: str
+    sub_district_id: str
+    label: str
+    status: str
+    daily_capacity: int
+    commissioned_on: dt.date
+    counts_until: dt.date  # last day it recorded anyone
+    rows_until: dt.date  # last day it reported (zero rows after `counts_until`)
+
+
+@dataclass
+class DemoPlan:
+    devices: list[PlannedDevice] = field(default_factory=list)
+    # serial -> counts from the device's commissioning day, one per day, through `counts_until`
+    counts: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    area: str
+    password: str
+
+
+@dataclass
+class DemoLoadResult:
+    logins: list[DemoLogin]
+    devices: int
+    daily_counts: int
+    eligible_rows: int
+    campaigns: int
+    oku_timur_eligible: int
+    oku_timur_recorded: int
+    coverage_by_regency: list[tuple[str, str, int, int]]  # code, name, eligible, recorded
+
+    @property
+    def oku_timur_percent(self) -> float:
+        return round(100 * self.oku_timur_recorded / self.oku_timur_eligible, 1)
+
+
+def apportion(*, total: int, weights: Sequence[int], caps: Sequence[int] | None = None) -> list[int]:
+    """Split `total` in proportion to integer `weights`, exactly (largest remainder).
+
+    A share that would exceed its cap is fixed at the cap and the rest is split again; ties go to
+    the earlier position, so the result depends only on the inputs.
+    """
+    n = len(weights)
+    result = [0] * n
+    free = list(range(n))
+    rest = total
+    while True:
+        weight = sum(weights[i] for i in free)
+        over = (
+            [i for i in free if rest * weights[i] > caps[i] * weight] if caps is not None else []
+        )
+        if not over:
+            break
+        for i in over:
+            result[i] = caps[i]
+            rest -= caps[i]
+        free = [i for i in free if i not in set(over)]
+    if rest and not weight:
+        raise ValueError(f"Cannot place {total} within the caps given.")
+    if not rest:
+        return result
+    remainders = []
+    for i in free:
+        share, remainder = divmod(rest * weights[i], weight)
+        result[i] = share
+        remainders.append((-remainder, i))
+    for _, i in sorted(remainders)[: total - sum(result)]:
+        result[i] += 1
+    return result
+
+
+def eligible_rows_read(*, path: Path = ELIGIBLE_CSV) -> list[dict]:
+    """The bundled per-kecamatan estimates, as field dicts for EligiblePopulation."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            {
+                "sub_district_id": row["code"],
+                "eligible": int(row["eligible"]),
+                "as_of": dt.date.fromisoformat(row["as_of"]),
+                "source": row["source"],
+            }
+            for row in csv.DictReader(handle)
+        ]
+
+
+def eligible_populations_upsert(*, rows: list[dict]) -> int:
+    """Insert or update one figure per (kecamatan, as_of); returns the number of rows given."""
+    objs = [EligiblePopulation(**row) for row in rows]
+    for obj in objs:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    EligiblePopulation.objects.bulk_create(
+        objs,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["sub_district", "as_of"],
+        update_fields=["eligible", "source"],
+    )
+    return len(objs)
+
+
+def campaigns_ensure(*, province_code: str = SUMSEL) -> int:
+    """One 2011–2012 recording campaign per regency of the province."""
+    campaigns = [
+        Campaign(
+            regency_id=code,
+            name=CAMPAIGN_NAME,
+            starts_on=CAMPAIGN_STARTS_ON,
+            deadline=CAMPAIGN_DEADLINE,
+        )
+        for code in Regency.objects.filter(province_id=province_code).values_list(
+            "code", flat=True
+        )
+    ]
+    Campaign.objects.bulk_create(
+        campaigns,
+        update_conflicts=True,
+        unique_fields=["regency", "starts_on"],
+        update_fields=["name", "deadline"],
+    )
+    return len(campaigns)
+
+
+def _area_kwargs(code: str) -> dict:
+    model, key = [(Province, "province"), (Regency, "regency"), (SubDistrict, "sub_district")][
+        code.count(".")
+    ]
+    return {key: model.objects.get(code=code)}
+
+
+def demo_users_ensure(*, password: str | None = None) -> list[DemoLogin]:
+    """Create or reset the three demo logins; a fresh random password each unless one is given."""
+    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    user_model = get_user_model()
+    logins = []
+    for demo in DEMO_USERS:
+        is_admin = demo.role == Role.ADMIN
+        user, _ = user_model.objects.update_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": demo.first_name,
+                "is_active": True,
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
+            },
+        )
+        user_password = password or secrets.token_urlsafe(9)
+        user.set_password(user_password)
+        user.save(update_fields=["password"])
+        user.groups.add(groups[demo.role])
+        area = "semua wilayah"
+        if demo.area_code:
+            area_kwargs = _area_kwargs(demo.area_code)
+            AreaAssignment.objects.get_or_create(user=user, role=demo.role, **area_kwargs)
+            area = str(next(iter(area_kwargs.values())))
+        logins.append(DemoLogin(demo.username, demo.role, area, user_password))
+    return logins
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _day_weight(day: dt.date, *, device: PlannedDevice, taper: bool, rng: random.Random) -> int:
+    """How busy a station is on a day, relative to others, as an integer weight."""
+    age = (day - device.commissioned_on).days
+    # Slow start: staff learn the equipment and residents hear about it over the first weeks.
+    weight = 0.15 + 0.85 / (1 + math.exp(-(age - 45) / 12))
+    if day in HOLIDAYS:
+        weight *= 0.15
+    elif day.weekday() == 6:
+        weight *= 0.3
+    elif day.weekday() == 5:
+        weight *= 0.75
+    if day >= DEADLINE_RUSH_FROM:
+        weight *= 1.15
+    if taper:
+        # The last residents of a finished kecamatan trickle in.
+        days_left = (device.counts_until - day).days
+        if days_left < 14:
+            weight *= 0.4 + 0.6 * days_left / 14
+    return max(1, round(1000 * weight * rng.uniform(0.8, 1.2)))
+
+
+def _kecamatan_counts(
+    *, devices: list[PlannedDevice], target: int, taper: bool, rng: random.Random
+) -> dict[str, list[int]]:
+    cells = [
+        (device, day)
+        for device in devices
+        for day in _days(device.commissioned_on, device.counts_until)
+    ]
+    values = apportion(
+        total=target,
+        weights=[_day_weight(day, device=device, taper=taper, rng=rng) for device, day in cells],
+        caps=[device.daily_capacity for device, _ in cells],
+    )
+    counts: dict[str, list[int]] = {device.serial: [] for device in devices}
+    for (device, _), value in zip(cells, values, strict=True):
+        counts[device.serial].append(value)
+    return counts
+
+
+def _kecamatan_targets(
+    *, regency: str, eligible: dict[str, int], rng: random.Random
+) -> dict[str, int]:
+    """How many residents each kecamatan of a regency has recorded by its last counting day."""
+    codes = sorted(eligible)
+    if regency == OKU_SELATAN:
+        return dict(eligible)
+    if regency == OKU_TIMUR:
+        # The two kecamatan whose only device broke lag well behind the rest.
+        lagging = {BUAY_MADANG_TIMUR: 0.5, BUAY_PEMUKA_BANGSA_RAJA: 0.7}
+        rates = [lagging.get(code) or rng.uniform(0.8, 0.95) for code in codes]
+        total = OKU_TIMUR_RECORDED
+    else:
+        regency_rate = rng.uniform(0.56, 0.96)
+        rates = [regency_rate * rng.uniform(0.9, 1.1) for _ in codes]
+        total = round(sum(eligible.values()) * regency_rate)
+    shares = apportion(
+        total=total,
+        weights=[round(eligible[code] * rate * 1000) for code, rate in zip(codes, rates, strict=True)],
+        caps=[eligible[code] for code in codes],
+    )
+    return dict(zip(codes, shares, strict=True))
+
+
+def _kecamatan_devices(
+    *, code: str, name: str, target: int, rng: random.Random
+) -> list[PlannedDevice]:
+    regency = parent_code(code)
+    story = regency in (OKU_TIMUR, OKU_SELATAN)
+    capacity = STORY_CAPACITY if story else DEFAULT_CAPACITY
+    status = DeviceStatus.OPERATIONAL
+    counts_until = rows_until = DEMO_TODAY
+    if regency == OKU_SELATAN:
+        counts_until = OKU_SELATAN_COMPLETED_ON
+    if code in BROKEN_ON:
+        status = DeviceStatus.AT_VENDOR
+        counts_until = rows_until = BROKEN_ON[code] - dt.timedelta(days=1)
+        how_many = 1
+    else:
+        days = (counts_until - CAMPAIGN_STARTS_ON).days + 1
+        how_many = max(1, math.ceil(target / (capacity * days * DEVICE_UTILISATION)))
+    prefix = "SMS-" + code[:5].replace(".", "") + "-" + code[6:]
+    return [
+        PlannedDevice(
+            serial=f"{prefix}-{number}",
+            sub_district_id=code,
+            label=f"Kec. {name} #{number}",
+            status=status,
+            daily_capacity=capacity,
+            # Elsewhere some stations arrived a few weeks late.
+            commissioned_on=CAMPAIGN_STARTS_ON
+            + dt.timedelta(days=0 if story else rng.choice((0, 0, 0, 0, 7, 14, 21))),
+            counts_until=counts_until,
+            rows_until=rows_until,
+        )
+        for number in range(1, how_many + 1)
+    ]
+
+
+def demo_plan(*, eligible: dict[str, int], names: dict[str, str], seed: int = DEMO_SEED) -> DemoPlan:
+    """Devices and their daily counts for every kecamatan in `eligible`; no database access."""
+    rng = random.Random(seed)
+    plan = DemoPlan()
+    for regency in sorted({parent_code(code) for code in eligible}):
+        in_regency = {code: n for code, n in eligible.items() if parent_code(code) == regency}
+        targets = _kecamatan_targets(regency=regency, eligible=in_regency, rng=rng)
+        for code in sorted(in_regency):
+            devices = _kecamatan_devices(code=code, name=names[code], target=targets[code], rng=rng)
+            plan.devices += devices
+            plan.counts.update(
+                _kecamatan_counts(
+                    devices=devices,
+                    target=targets[code],
+                    taper=regency == OKU_SELATAN,
+                    rng=rng,
+                )
+            )
+    return plan
+
+
+def devices_upsert(*, devices: list[PlannedDevice]) -> dict[str, int]:
+    """Create or reset the demo devices by serial; returns serial -> primary key."""
+    fields = ["sub_district_id", "label", "status", "daily_capacity", "commissioned_on"]
+    RecordingDevice.objects.bulk_create(
+        [
+            RecordingDevice(serial=d.serial, **{f: getattr(d, f) for f in fields})
+            for d in devices
+        ],
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["serial"],
+        update_fields=["sub_district", "label", "status", "daily_capacity", "commissioned_on"],
+    )
+    return dict(
+        RecordingDevice.objects.filter(serial__in=[d.serial for d in devices]).values_list(
+            "serial", "pk"
+        )
+    )
+
+
+def daily_counts_replace(*, plan: DemoPlan, device_ids: dict[str, int], operator) -> int:
+    """Delete whatever the demo devices have recorded and insert the planned counts."""
+    DailyCount.objects.filter(device_id__in=device_ids.values()).delete()
+    rows = []
+    for device in plan.devices:
+        entered_by = operator if device.sub_district_id.startswith(f"{OKU_TIMUR}.") else None
+        counts = plan.counts[device.serial]
+        for i, day in enumerate(_days(device.commissioned_on, device.rows_until)):
+            done = i >= len(counts)
+            rows.append(
+                DailyCount(
+                    device_id=device_ids[device.serial],
+                    date=day,
+                    count=0 if done else counts[i],
+                    note=COMPLETED_NOTE if done else "",
+                    entered_by=entered_by,
+                )
+            )
+    DailyCount.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    return len(rows)
+
+
+def coverage_by_regency(*, province_code: str = SUMSEL, as_of: dt.date = DEMO_TODAY) -> list:
+    """(code, name, eligible, recorded) per regency of the province, summed in the database."""
+    recorded = Sum(
+        "sub_districts__devices__daily_counts__count",
+        filter=Q(sub_districts__devices__daily_counts__date__lte=as_of),
+    )
+    eligible = dict(
+        EligiblePopulation.objects.current(as_of)
+        .filter(sub_district__regency__province_id=province_code)
+        .values_list("sub_district__regency_id")
+        .annotate(total=Sum("eligible"))
+        .values_list("sub_district__regency_id", "total")
+    )
+    return [
+        (code, name, eligible.get(code, 0), total or 0)
+        for code, name, total in Regency.objects.filter(province_id=province_code)
+        .annotate(recorded=recorded)
+        .values_list("code", "name", "recorded")
+        .order_by("code")
+    ]
+
+
+@transaction.atomic
+def demo_load(*, password: str | None = None) -> DemoLoadResult:
+    """Load the April 2012 South Sumatra story; running it again leaves the same data."""
+    regions_import()
+    role_groups_ensure()
+    eligible_rows = eligible_rows_read()
+    eligible_populations_upsert(rows=eligible_rows)
+    campaigns = campaigns_ensure()
+    logins = demo_users_ensure(password=password)
+
+    eligible = {row["sub_district_id"]: row["eligible"] for row in eligible_rows}
+    names = dict(SubDistrict.objects.filter(code__in=eligible).values_list("code", "name"))
+    plan = demo_plan(eligible=eligible, names=names)
+    device_ids = devices_upsert(devices=plan.devices)
+    operator = get_user_model().objects.get(username=DEMO_USERS[0].username)
+    daily_counts = daily_counts_replace(plan=plan, device_ids=device_ids, operator=operator)
+
+    coverage = coverage_by_regency()
+    oku_timur = next(row for row in coverage if row[0] == OKU_TIMUR)
+    if oku_timur[2:] != (OKU_TIMUR_ELIGIBLE, OKU_TIMUR_RECORDED):
+        # The story's two numbers are the point of the demo; never leave a database without them.
+        raise RuntimeError(f"OKU Timur loaded as {oku_timur[3]}/{oku_timur[2]}, not the story's.")
+    return DemoLoadResult(
+        logins=logins,
+        devices=len(plan.devices),
+        daily_counts=daily_counts,
+        eligible_rows=len(eligible_rows),
+        campaigns=campaigns,
+        oku_timur_eligible=oku_timur[2],
+        oku_timur_recorded=oku_timur[3],
+        coverage_by_regency=coverage,
+    )
