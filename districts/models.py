@@ -138,7 +138,9 @@ class EligiblePopulationQuerySet(models.QuerySet):
     def current(self, as_of):
         """Figures in force on `as_of`: the latest per sub-district dated on or before it."""
         latest = (
-            self.model.objects.filter(sub_district=models.OuterRef("sub_district"), as_of__lte=as_of)
+            self.model.objects.filter(
+                sub_district=models.OuterRef("sub_district"), as_of__lte=as_of
+            )
             .order_by("-as_of")
             .values("as_of")[:1]
         )
@@ -181,7 +183,10 @@ class Campaign(models.Model):
     """A regency's recording target: record every eligible resident between two dates."""
 
     regency = models.ForeignKey(
-        Regency, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("kabupaten/kota")
+        Regency,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("kabupaten/kota"),
     )
     name = models.CharField(_("nama"), max_length=120)
     starts_on = models.DateField(_("mulai"))

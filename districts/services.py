@@ -104,6 +104,8 @@ _SOURCE_MAX_LENGTH = EligiblePopulation._meta.get_field("source").max_length
 _ELIGIBLE_RE = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DMY_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+# PositiveIntegerField's range on PostgreSQL; SQLite would store more, so check it everywhere.
+_ELIGIBLE_MAX = 2_147_483_647
 _VILLAGE_CODE_RE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 _COLUMN_RANK = {"code": 1, "code dan as_of": 1, "eligible": 2, "as_of": 3, "source": 4}
 
@@ -150,13 +152,18 @@ def _parse_eligible(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
             raise _CellError(f'"{value}" bukan bilangan bulat tidak negatif.')
-        return value
-    text = str(value if value is not None else "").strip()
+        text = str(value)
+    else:
+        text = str(value if value is not None else "").strip()
     if not text:
         raise _CellError("wajib diisi.")
     if not _ELIGIBLE_RE.fullmatch(text):
         raise _CellError(f'"{text}" bukan bilangan bulat tidak negatif.')
-    return int(text.replace(".", ""))
+    number = int(text.replace(".", ""))
+    if number > _ELIGIBLE_MAX:
+        limit = f"{_ELIGIBLE_MAX:,}".replace(",", ".")
+        raise _CellError(f'"{text}" terlalu besar; paling banyak {limit}.')
+    return number
 
 
 def _parse_as_of(value: Any) -> dt.date:
@@ -254,7 +261,7 @@ def _population_save(
     dry_run: bool,
     errors: Iterable[tuple[int, int, str]] = (),
 ) -> PopulationImportResult:
-    """Validate every row, then write all of them or none, in three queries plus the writes."""
+    """Validate every row, then write all of them or none: two reads, then bulk writes."""
     errors = list(errors)
     source = source.strip()
     if len(source) > _SOURCE_MAX_LENGTH:
@@ -319,7 +326,7 @@ def _population_save(
             continue
         figures.append((line, figure))
 
-    if not row_count:
+    if not row_count and not errors:
         errors.append((0, 0, "Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."))
     known = set(
         SubDistrict.objects.filter(code__in={code for _, code in code_lines}).values_list(
