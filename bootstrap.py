@@ -28,7 +28,7 @@ def run(*args, **kwargs):
 
 
 def ensure_environment():
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - say so clearly on an old Python
         sys.exit(f"e-KTP Tracker needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating virtual environment in {VENV}", flush=True)

@@ -5,7 +5,14 @@ from .models import DailyCount, RecordingDevice
 
 @admin.register(RecordingDevice)
 class RecordingDeviceAdmin(admin.ModelAdmin):
-    list_display = ["serial", "label", "sub_district", "status", "daily_capacity", "commissioned_on"]
+    list_display = [
+        "serial",
+        "label",
+        "sub_district",
+        "status",
+        "daily_capacity",
+        "commissioned_on",
+    ]
     list_filter = ["status", "sub_district__regency__province", "sub_district__regency"]
     search_fields = ["serial", "label", "sub_district__code", "sub_district__name"]
     list_select_related = ["sub_district"]

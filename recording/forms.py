@@ -14,8 +14,9 @@ class AsOfForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "invalid": _("Tanggal “%(value)s” tidak dikenal; gunakan bentuk TTTT-BB-HH, "
-                         "mis. 2012-04-16."),
+            "invalid": _(
+                "Tanggal “%(value)s” tidak dikenal; gunakan bentuk TTTT-BB-HH, mis. 2012-04-16."
+            ),
         },
     )
 

@@ -91,7 +91,9 @@ class DailyCount(models.Model):
         verbose_name = _("jumlah harian")
         verbose_name_plural = _("jumlah harian")
         constraints = [
-            models.UniqueConstraint(fields=["device", "date"], name="daily_count_one_per_device_day"),
+            models.UniqueConstraint(
+                fields=["device", "date"], name="daily_count_one_per_device_day"
+            ),
             models.CheckConstraint(
                 condition=Q(count__gte=0),
                 name="daily_count_not_negative",

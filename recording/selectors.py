@@ -73,7 +73,9 @@ def area_overview(*, code: str, name: str, as_of: dt.date) -> AreaOverview:
     children_qs = child_model.objects.all()
     if code:
         children_qs = children_qs.filter(code__startswith=f"{code}.")
-    rows = {c.code: Coverage(code=c.code, name=c.name, url=c.get_absolute_url()) for c in children_qs}
+    rows = {
+        c.code: Coverage(code=c.code, name=c.name, url=c.get_absolute_url()) for c in children_qs
+    }
 
     eligible = (
         EligiblePopulation.objects.current(as_of)

@@ -13,8 +13,12 @@ D = dt.date
 @pytest.fixture
 def oku_timur_figures(make_device):
     """Two kecamatan of OKU Timur with eligible figures, devices and counts."""
-    EligiblePopulation.objects.create(sub_district_id="16.08.01", as_of=D(2011, 9, 1), eligible=10_000)
-    EligiblePopulation.objects.create(sub_district_id="16.08.12", as_of=D(2011, 9, 1), eligible=2_500)
+    EligiblePopulation.objects.create(
+        sub_district_id="16.08.01", as_of=D(2011, 9, 1), eligible=10_000
+    )
+    EligiblePopulation.objects.create(
+        sub_district_id="16.08.12", as_of=D(2011, 9, 1), eligible=2_500
+    )
     martapura = make_device("16.08.01", serial="MTP-1")
     bmt = make_device("16.08.12", serial="BMT-1", status=DeviceStatus.AT_VENDOR)
     DailyCount.objects.create(device=martapura, date=D(2012, 4, 15), count=1_200)
@@ -51,9 +55,7 @@ def test_user_without_area_is_told_to_ask_the_admin(client, make_user):
     assert "belum ditugaskan" in response.content.decode()
 
 
-def test_regency_page_shows_coverage_in_indonesian_format(
-    client, viewer_sumsel, oku_timur_figures
-):
+def test_regency_page_shows_coverage_in_indonesian_format(client, viewer_sumsel, oku_timur_figures):
     client.force_login(viewer_sumsel)
     response = client.get("/wilayah/16.08/?as_of=2012-04-16")
     assert response.status_code == 200
@@ -108,7 +110,9 @@ def test_viewer_of_another_province_gets_404(client, viewer_aceh, oku_timur_figu
     assert client.get("/alat/MTP-1/").status_code == 404
 
 
-def test_operator_cannot_see_the_neighbouring_regency(client, operator_oku_selatan, oku_timur_figures):
+def test_operator_cannot_see_the_neighbouring_regency(
+    client, operator_oku_selatan, oku_timur_figures
+):
     client.force_login(operator_oku_selatan)
     assert client.get("/wilayah/16.08/").status_code == 404
     assert client.get("/wilayah/16/").status_code == 404
@@ -127,7 +131,9 @@ def test_impossible_as_of_date_is_a_clear_400(client, viewer_sumsel):
     assert "2012-04-31" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/wilayah/", "/wilayah/16/", "/wilayah/16.08/", "/wilayah/16.08.01/"])
+@pytest.mark.parametrize(
+    "url", ["/wilayah/", "/wilayah/16/", "/wilayah/16.08/", "/wilayah/16.08.01/"]
+)
 def test_region_pages_have_a_fixed_query_budget(
     client, admin_user, oku_timur_figures, make_device, django_assert_max_num_queries, url
 ):
