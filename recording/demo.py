@@ -18,25 +18,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q, Sum
 
 from districts.choices import Role
 from districts.models import (
     AreaAssignment,
     Campaign,
-    EligiblePopulation,
     Province,
     Regency,
     SubDistrict,
     parent_code,
 )
 from districts.roles import role_groups_ensure
-from districts.services import regions_import
+from districts.services import population_import_rows, regions_import
 
 from .choices import DeviceStatus
 from .models import DailyCount, RecordingDevice
+from .selectors import AreaOverview, area_overview
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 ELIGIBLE_CSV = DEMO_DATA_DIR / "eligible_sumsel.csv"
@@ -44,8 +44,10 @@ ELIGIBLE_CSV = DEMO_DATA_DIR / "eligible_sumsel.csv"
 SUMSEL = "16"
 OKU_TIMUR = "16.08"
 OKU_SELATAN = "16.09"
+STORY_REGENCIES = (OKU_TIMUR, OKU_SELATAN)
 
-# From the news story.
+# The news story. Its only figures are OKU Timur's two numbers; the days of the events (OKU
+# Selatan complete, the breakdowns, the shipping) are the demo's, set to fit its narrative.
 DEMO_TODAY = dt.date(2012, 4, 16)
 OKU_TIMUR_ELIGIBLE = 442_800
 OKU_TIMUR_RECORDED = 360_381
@@ -59,25 +61,34 @@ BUAY_PEMUKA_BANGSA_RAJA = "16.08.20"
 BUAY_MADANG_TIMUR_BROKE_ON = dt.date(2012, 4, 2)
 BUAY_PEMUKA_BANGSA_RAJA_BROKE_ON = dt.date(2012, 4, 5)
 DAYS_TO_SHIP_TO_VENDOR = 2
-BUAY_MADANG_TIMUR_SHIPPED_ON = BUAY_MADANG_TIMUR_BROKE_ON + dt.timedelta(DAYS_TO_SHIP_TO_VENDOR)
-BUAY_PEMUKA_BANGSA_RAJA_SHIPPED_ON = BUAY_PEMUKA_BANGSA_RAJA_BROKE_ON + dt.timedelta(
-    DAYS_TO_SHIP_TO_VENDOR
+BUAY_MADANG_TIMUR_SHIPPED_ON = BUAY_MADANG_TIMUR_BROKE_ON + dt.timedelta(
+    days=DAYS_TO_SHIP_TO_VENDOR
 )
-# Sub-district code -> the day its (only) device broke.
+BUAY_PEMUKA_BANGSA_RAJA_SHIPPED_ON = BUAY_PEMUKA_BANGSA_RAJA_BROKE_ON + dt.timedelta(
+    days=DAYS_TO_SHIP_TO_VENDOR
+)
+# Sub-district code -> the day its only device broke / was shipped to the vendor consortium.
 BROKEN_ON = {
     BUAY_MADANG_TIMUR: BUAY_MADANG_TIMUR_BROKE_ON,
     BUAY_PEMUKA_BANGSA_RAJA: BUAY_PEMUKA_BANGSA_RAJA_BROKE_ON,
+}
+SHIPPED_TO_VENDOR_ON = {
+    BUAY_MADANG_TIMUR: BUAY_MADANG_TIMUR_SHIPPED_ON,
+    BUAY_PEMUKA_BANGSA_RAJA: BUAY_PEMUKA_BANGSA_RAJA_SHIPPED_ON,
 }
 
 # Our estimates, not the story's.
 DEMO_SEED = 20120416
 ELIGIBLE_AS_OF = CAMPAIGN_STARTS_ON
-STORY_CAPACITY = 150  # OKU Timur and OKU Selatan devices, people per day
-DEFAULT_CAPACITY = 100
-# Devices per kecamatan are chosen so the target needs about this share of their capacity,
-# leaving room for the slow start, Sundays and holidays.
-DEVICE_UTILISATION = 0.55
+# One vendor consortium supplied the same recording set everywhere: people per day.
+DEVICE_CAPACITY = 150
+# Devices per kecamatan: enough that its target needs at most this share of their capacity
+# (room for the slow start, Sundays and holidays); in the story's two regencies a kecamatan larger
+# than the regency's average has at least two.
+DEVICE_UTILISATION = 0.65
 COMPLETED_NOTE = "Seluruh wajib KTP sudah terekam"
+# Every demo device's serial starts with this (`SMS-1608-12-1`); the demo owns those devices.
+SERIAL_PREFIX = "SMS-"
 BATCH_SIZE = 5000
 
 # National holidays in the campaign: offices were closed or nearly so.
@@ -146,16 +157,12 @@ class DemoLoadResult:
     daily_counts: int
     eligible_rows: int
     campaigns: int
-    oku_timur_eligible: int
-    oku_timur_recorded: int
-    coverage_by_regency: list[tuple[str, str, int, int]]  # code, name, eligible, recorded
-
-    @property
-    def oku_timur_percent(self) -> float:
-        return round(100 * self.oku_timur_recorded / self.oku_timur_eligible, 1)
+    coverage: AreaOverview  # Sumatera Selatan and its regencies on DEMO_TODAY
 
 
-def apportion(*, total: int, weights: Sequence[int], caps: Sequence[int] | None = None) -> list[int]:
+def apportion(
+    *, total: int, weights: Sequence[int], caps: Sequence[int] | None = None
+) -> list[int]:
     """Split `total` in proportion to integer `weights`, exactly (largest remainder).
 
     A share that would exceed its cap is fixed at the cap and the rest is split again; ties go to
@@ -167,15 +174,14 @@ def apportion(*, total: int, weights: Sequence[int], caps: Sequence[int] | None 
     rest = total
     while True:
         weight = sum(weights[i] for i in free)
-        over = (
-            [i for i in free if rest * weights[i] > caps[i] * weight] if caps is not None else []
-        )
+        over = [i for i in free if rest * weights[i] > caps[i] * weight] if caps is not None else []
         if not over:
             break
         for i in over:
             result[i] = caps[i]
             rest -= caps[i]
-        free = [i for i in free if i not in set(over)]
+        capped = set(over)
+        free = [i for i in free if i not in capped]
     if rest and not weight:
         raise ValueError(f"Cannot place {total} within the caps given.")
     if not rest:
@@ -190,33 +196,10 @@ def apportion(*, total: int, weights: Sequence[int], caps: Sequence[int] | None 
     return result
 
 
-def eligible_rows_read(*, path: Path = ELIGIBLE_CSV) -> list[dict]:
-    """The bundled per-kecamatan estimates, as field dicts for EligiblePopulation."""
+def eligible_rows_read(*, path: Path = ELIGIBLE_CSV) -> list[dict[str, str]]:
+    """The bundled per-kecamatan estimates: rows with code, eligible, as_of and source."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            {
-                "sub_district_id": row["code"],
-                "eligible": int(row["eligible"]),
-                "as_of": dt.date.fromisoformat(row["as_of"]),
-                "source": row["source"],
-            }
-            for row in csv.DictReader(handle)
-        ]
-
-
-def eligible_populations_upsert(*, rows: list[dict]) -> int:
-    """Insert or update one figure per (kecamatan, as_of); returns the number of rows given."""
-    objs = [EligiblePopulation(**row) for row in rows]
-    for obj in objs:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
-    EligiblePopulation.objects.bulk_create(
-        objs,
-        batch_size=BATCH_SIZE,
-        update_conflicts=True,
-        unique_fields=["sub_district", "as_of"],
-        update_fields=["eligible", "source"],
-    )
-    return len(objs)
+        return list(csv.DictReader(handle))
 
 
 def campaigns_ensure(*, province_code: str = SUMSEL) -> int:
@@ -228,9 +211,7 @@ def campaigns_ensure(*, province_code: str = SUMSEL) -> int:
             starts_on=CAMPAIGN_STARTS_ON,
             deadline=CAMPAIGN_DEADLINE,
         )
-        for code in Regency.objects.filter(province_id=province_code).values_list(
-            "code", flat=True
-        )
+        for code in Regency.objects.filter(province_id=province_code).values_list("code", flat=True)
     ]
     Campaign.objects.bulk_create(
         campaigns,
@@ -248,32 +229,31 @@ def _area_kwargs(code: str) -> dict:
     return {key: model.objects.get(code=code)}
 
 
-def demo_users_ensure(*, password: str | None = None) -> list[DemoLogin]:
-    """Create or reset the three demo logins; a fresh random password each unless one is given."""
+def demo_users_ensure(*, password: str) -> list[DemoLogin]:
+    """Create the three demo logins, or reset them to `password`, with their groups and areas."""
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-    user_model = get_user_model()
+    # Hashing is deliberately slow; the three logins share one password, so hash it once.
+    encoded = make_password(password)
     logins = []
     for demo in DEMO_USERS:
         is_admin = demo.role == Role.ADMIN
-        user, _ = user_model.objects.update_or_create(
+        user, _ = get_user_model().objects.update_or_create(
             username=demo.username,
             defaults={
                 "first_name": demo.first_name,
+                "password": encoded,
                 "is_active": True,
                 "is_staff": is_admin,
                 "is_superuser": is_admin,
             },
         )
-        user_password = password or secrets.token_urlsafe(9)
-        user.set_password(user_password)
-        user.save(update_fields=["password"])
-        user.groups.add(groups[demo.role])
+        user.groups.set([groups[demo.role]])
         area = "semua wilayah"
         if demo.area_code:
             area_kwargs = _area_kwargs(demo.area_code)
             AreaAssignment.objects.get_or_create(user=user, role=demo.role, **area_kwargs)
             area = str(next(iter(area_kwargs.values())))
-        logins.append(DemoLogin(demo.username, demo.role, area, user_password))
+        logins.append(DemoLogin(demo.username, demo.role, area, password))
     return logins
 
 
@@ -339,18 +319,19 @@ def _kecamatan_targets(
         total = round(sum(eligible.values()) * regency_rate)
     shares = apportion(
         total=total,
-        weights=[round(eligible[code] * rate * 1000) for code, rate in zip(codes, rates, strict=True)],
+        weights=[
+            round(eligible[code] * rate * 1000) for code, rate in zip(codes, rates, strict=True)
+        ],
         caps=[eligible[code] for code in codes],
     )
     return dict(zip(codes, shares, strict=True))
 
 
 def _kecamatan_devices(
-    *, code: str, name: str, target: int, rng: random.Random
+    *, code: str, name: str, target: int, large: bool, rng: random.Random
 ) -> list[PlannedDevice]:
     regency = parent_code(code)
-    story = regency in (OKU_TIMUR, OKU_SELATAN)
-    capacity = STORY_CAPACITY if story else DEFAULT_CAPACITY
+    story = regency in STORY_REGENCIES
     status = DeviceStatus.OPERATIONAL
     counts_until = rows_until = DEMO_TODAY
     if regency == OKU_SELATAN:
@@ -358,18 +339,20 @@ def _kecamatan_devices(
     if code in BROKEN_ON:
         status = DeviceStatus.AT_VENDOR
         counts_until = rows_until = BROKEN_ON[code] - dt.timedelta(days=1)
+        # The story: each of these kecamatan lost its recording, so it had a single device.
         how_many = 1
     else:
         days = (counts_until - CAMPAIGN_STARTS_ON).days + 1
-        how_many = max(1, math.ceil(target / (capacity * days * DEVICE_UTILISATION)))
-    prefix = "SMS-" + code[:5].replace(".", "") + "-" + code[6:]
+        needed = math.ceil(target / (DEVICE_CAPACITY * days * DEVICE_UTILISATION))
+        how_many = max(2 if large else 1, needed)
+    prefix = SERIAL_PREFIX + code[:5].replace(".", "") + "-" + code[6:]
     return [
         PlannedDevice(
             serial=f"{prefix}-{number}",
             sub_district_id=code,
             label=f"Kec. {name} #{number}",
             status=status,
-            daily_capacity=capacity,
+            daily_capacity=DEVICE_CAPACITY,
             # Elsewhere some stations arrived a few weeks late.
             commissioned_on=CAMPAIGN_STARTS_ON
             + dt.timedelta(days=0 if story else rng.choice((0, 0, 0, 0, 7, 14, 21))),
@@ -380,15 +363,24 @@ def _kecamatan_devices(
     ]
 
 
-def demo_plan(*, eligible: dict[str, int], names: dict[str, str], seed: int = DEMO_SEED) -> DemoPlan:
+def demo_plan(
+    *, eligible: dict[str, int], names: dict[str, str], seed: int = DEMO_SEED
+) -> DemoPlan:
     """Devices and their daily counts for every kecamatan in `eligible`; no database access."""
     rng = random.Random(seed)
     plan = DemoPlan()
     for regency in sorted({parent_code(code) for code in eligible}):
         in_regency = {code: n for code, n in eligible.items() if parent_code(code) == regency}
         targets = _kecamatan_targets(regency=regency, eligible=in_regency, rng=rng)
+        average = sum(in_regency.values()) / len(in_regency)
         for code in sorted(in_regency):
-            devices = _kecamatan_devices(code=code, name=names[code], target=targets[code], rng=rng)
+            devices = _kecamatan_devices(
+                code=code,
+                name=names[code],
+                target=targets[code],
+                large=regency in STORY_REGENCIES and in_regency[code] > average,
+                rng=rng,
+            )
             plan.devices += devices
             plan.counts.update(
                 _kecamatan_counts(
@@ -401,32 +393,30 @@ def demo_plan(*, eligible: dict[str, int], names: dict[str, str], seed: int = DE
     return plan
 
 
-def devices_upsert(*, devices: list[PlannedDevice]) -> dict[str, int]:
-    """Create or reset the demo devices by serial; returns serial -> primary key."""
+def devices_replace(*, devices: list[PlannedDevice]) -> dict[str, int]:
+    """Make the demo devices exactly the planned ones, with no counts; returns serial -> pk.
+
+    Devices are upserted by serial, so their primary keys survive a reload.
+    """
+    demo_devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX)
+    DailyCount.objects.filter(device__in=demo_devices).delete()
+    demo_devices.exclude(serial__in=[d.serial for d in devices]).delete()
     fields = ["sub_district_id", "label", "status", "daily_capacity", "commissioned_on"]
     RecordingDevice.objects.bulk_create(
-        [
-            RecordingDevice(serial=d.serial, **{f: getattr(d, f) for f in fields})
-            for d in devices
-        ],
+        [RecordingDevice(serial=d.serial, **{f: getattr(d, f) for f in fields}) for d in devices],
         batch_size=BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["serial"],
         update_fields=["sub_district", "label", "status", "daily_capacity", "commissioned_on"],
     )
-    return dict(
-        RecordingDevice.objects.filter(serial__in=[d.serial for d in devices]).values_list(
-            "serial", "pk"
-        )
-    )
+    return dict(demo_devices.values_list("serial", "pk"))
 
 
-def daily_counts_replace(*, plan: DemoPlan, device_ids: dict[str, int], operator) -> int:
-    """Delete whatever the demo devices have recorded and insert the planned counts."""
-    DailyCount.objects.filter(device_id__in=device_ids.values()).delete()
+def daily_counts_create(*, plan: DemoPlan, device_ids: dict[str, int], operator_id: int) -> int:
+    """Insert the planned counts: one row per device per day, zero after a kecamatan is done."""
     rows = []
     for device in plan.devices:
-        entered_by = operator if device.sub_district_id.startswith(f"{OKU_TIMUR}.") else None
+        entered_by_id = operator_id if device.sub_district_id.startswith(f"{OKU_TIMUR}.") else None
         counts = plan.counts[device.serial]
         for i, day in enumerate(_days(device.commissioned_on, device.rows_until)):
             done = i >= len(counts)
@@ -436,64 +426,46 @@ def daily_counts_replace(*, plan: DemoPlan, device_ids: dict[str, int], operator
                     date=day,
                     count=0 if done else counts[i],
                     note=COMPLETED_NOTE if done else "",
-                    entered_by=entered_by,
+                    entered_by_id=entered_by_id,
                 )
             )
     DailyCount.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     return len(rows)
 
 
-def coverage_by_regency(*, province_code: str = SUMSEL, as_of: dt.date = DEMO_TODAY) -> list:
-    """(code, name, eligible, recorded) per regency of the province, summed in the database."""
-    recorded = Sum(
-        "sub_districts__devices__daily_counts__count",
-        filter=Q(sub_districts__devices__daily_counts__date__lte=as_of),
-    )
-    eligible = dict(
-        EligiblePopulation.objects.current(as_of)
-        .filter(sub_district__regency__province_id=province_code)
-        .values_list("sub_district__regency_id")
-        .annotate(total=Sum("eligible"))
-        .values_list("sub_district__regency_id", "total")
-    )
-    return [
-        (code, name, eligible.get(code, 0), total or 0)
-        for code, name, total in Regency.objects.filter(province_id=province_code)
-        .annotate(recorded=recorded)
-        .values_list("code", "name", "recorded")
-        .order_by("code")
-    ]
-
-
 @transaction.atomic
 def demo_load(*, password: str | None = None) -> DemoLoadResult:
-    """Load the April 2012 South Sumatra story; running it again leaves the same data."""
+    """Load the April 2012 South Sumatra story; running it again leaves the same data.
+
+    Without a `password` the demo logins get a fresh random one on every run.
+    """
     regions_import()
     role_groups_ensure()
     eligible_rows = eligible_rows_read()
-    eligible_populations_upsert(rows=eligible_rows)
+    population_import_rows(rows=eligible_rows)
     campaigns = campaigns_ensure()
-    logins = demo_users_ensure(password=password)
+    logins = demo_users_ensure(password=password or secrets.token_urlsafe(9))
 
-    eligible = {row["sub_district_id"]: row["eligible"] for row in eligible_rows}
+    eligible = {row["code"]: int(row["eligible"]) for row in eligible_rows}
     names = dict(SubDistrict.objects.filter(code__in=eligible).values_list("code", "name"))
     plan = demo_plan(eligible=eligible, names=names)
-    device_ids = devices_upsert(devices=plan.devices)
-    operator = get_user_model().objects.get(username=DEMO_USERS[0].username)
-    daily_counts = daily_counts_replace(plan=plan, device_ids=device_ids, operator=operator)
+    device_ids = devices_replace(devices=plan.devices)
+    operator_id = get_user_model().objects.get(username=DEMO_USERS[0].username).pk
+    daily_counts = daily_counts_create(plan=plan, device_ids=device_ids, operator_id=operator_id)
 
-    coverage = coverage_by_regency()
-    oku_timur = next(row for row in coverage if row[0] == OKU_TIMUR)
-    if oku_timur[2:] != (OKU_TIMUR_ELIGIBLE, OKU_TIMUR_RECORDED):
+    province = Province.objects.get(code=SUMSEL)
+    overview = area_overview(code=province.code, name=province.name, as_of=DEMO_TODAY)
+    oku_timur = next(row for row in overview.children if row.code == OKU_TIMUR)
+    if (oku_timur.eligible, oku_timur.recorded) != (OKU_TIMUR_ELIGIBLE, OKU_TIMUR_RECORDED):
         # The story's two numbers are the point of the demo; never leave a database without them.
-        raise RuntimeError(f"OKU Timur loaded as {oku_timur[3]}/{oku_timur[2]}, not the story's.")
+        raise RuntimeError(
+            f"OKU Timur loaded as {oku_timur.recorded}/{oku_timur.eligible}, not the story's."
+        )
     return DemoLoadResult(
         logins=logins,
         devices=len(plan.devices),
         daily_counts=daily_counts,
         eligible_rows=len(eligible_rows),
         campaigns=campaigns,
-        oku_timur_eligible=oku_timur[2],
-        oku_timur_recorded=oku_timur[3],
-        coverage_by_regency=coverage,
+        coverage=overview,
     )

@@ -1,0 +1,206 @@
+"""`load_demo`: the April 2012 South Sumatra story, as a user of the demo sees it."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum
+
+from districts.models import AreaAssignment, Campaign, EligiblePopulation, SubDistrict
+from recording import demo
+from recording.choices import DeviceStatus
+from recording.models import DailyCount, RecordingDevice
+from recording.selectors import area_overview
+
+PASSWORD = "demo-uji-2012"
+D = dt.date
+
+
+def _load(**options) -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """Load the demo once for this module; each test runs in a savepoint inside, and the whole
+    load is rolled back after the last test, so other modules never see it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _load(password=PASSWORD)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def loaded(demo_output, db):
+    return demo_output
+
+
+def _printed_password(output: str, username: str) -> str:
+    """The last cell of the username's row in the printed logins table."""
+    row = next(line for line in output.splitlines() if line.split()[:1] == [username])
+    return row.split()[-1]
+
+
+def _recorded(*, regency: str, on: dt.date = demo.DEMO_TODAY) -> int:
+    return DailyCount.objects.filter(device__sub_district__regency=regency, date__lte=on).aggregate(
+        total=Sum("count")
+    )["total"]
+
+
+def _eligible(*, regency: str) -> int:
+    return EligiblePopulation.objects.filter(sub_district__regency=regency).aggregate(
+        total=Sum("eligible")
+    )["total"]
+
+
+def _snapshot() -> dict:
+    """What a reload must leave unchanged."""
+    sumsel_eligible = EligiblePopulation.objects.filter(sub_district__regency__province="16")
+    return {
+        "daily counts": DailyCount.objects.aggregate(rows=Count("id"), total=Sum("count")),
+        "devices": RecordingDevice.objects.aggregate(
+            rows=Count("id"), down=Count("id", filter=Q(status__in=DeviceStatus.down()))
+        ),
+        "device pks": list(RecordingDevice.objects.order_by("pk").values_list("pk", "serial")),
+        "eligible": sumsel_eligible.aggregate(rows=Count("id"), total=Sum("eligible")),
+        "campaigns": Campaign.objects.count(),
+        "users": get_user_model().objects.count(),
+        "assignments": AreaAssignment.objects.count(),
+    }
+
+
+def test_oku_timur_shows_the_story_figures(loaded):
+    eligible = _eligible(regency=demo.OKU_TIMUR)
+    recorded = _recorded(regency=demo.OKU_TIMUR)
+    assert EligiblePopulation.objects.filter(sub_district__regency=demo.OKU_TIMUR).count() == 20
+    assert (recorded, eligible) == (360_381, 442_800)
+    assert round(100 * recorded / eligible, 1) == 81.4
+    overview = area_overview(code="16", name="Sumatera Selatan", as_of=D(2012, 4, 16))
+    oku_timur = next(c for c in overview.children if c.code == demo.OKU_TIMUR)
+    assert (oku_timur.recorded, oku_timur.eligible) == (360_381, 442_800)
+    assert str(oku_timur.coverage_percent) == "81.4"
+
+
+def test_regency_page_tells_the_story_to_the_demo_operator(loaded, client):
+    assert client.login(username="operator.okutimur", password=PASSWORD)
+    page = client.get("/wilayah/16.08/?as_of=2012-04-16").content.decode()
+    assert "442.800" in page
+    assert "360.381" in page
+    assert "81,4%" in page
+    assert "Perkiraan demo" in page  # the eligible figures say they are estimates
+
+
+def test_two_oku_timur_devices_at_vendor_stop_reporting_when_they_broke(loaded):
+    at_vendor = RecordingDevice.objects.in_area(demo.OKU_TIMUR).filter(
+        status=DeviceStatus.AT_VENDOR
+    )
+    assert sorted(at_vendor.values_list("sub_district", flat=True)) == ["16.08.12", "16.08.20"]
+    assert not RecordingDevice.objects.exclude(status=DeviceStatus.OPERATIONAL).exclude(
+        pk__in=at_vendor
+    )
+    for code, broke_on in [("16.08.12", D(2012, 4, 2)), ("16.08.20", D(2012, 4, 5))]:
+        counts = DailyCount.objects.filter(device__sub_district=code)
+        assert not counts.filter(date__gte=broke_on).exists()
+        totals = counts.aggregate(last=Max("date"), recorded=Sum("count"))
+        assert totals["last"] == broke_on - dt.timedelta(days=1)
+        assert totals["recorded"] > 0
+
+
+def test_oku_selatan_reaches_100_percent_on_3_april(loaded):
+    eligible = _eligible(regency=demo.OKU_SELATAN)
+    assert _recorded(regency=demo.OKU_SELATAN, on=D(2012, 4, 2)) < eligible
+    assert _recorded(regency=demo.OKU_SELATAN, on=D(2012, 4, 3)) == eligible
+    assert _recorded(regency=demo.OKU_SELATAN, on=D(2012, 4, 16)) == eligible
+    after = DailyCount.objects.filter(
+        device__sub_district__regency=demo.OKU_SELATAN, date__gt=D(2012, 4, 3)
+    )
+    devices = RecordingDevice.objects.in_area(demo.OKU_SELATAN).count()
+    # Every station keeps reporting (zero) through 16 April, so none looks silent.
+    assert after.count() == devices * 13
+    assert not after.exclude(count=0, note="Seluruh wajib KTP sudah terekam").exists()
+
+
+def test_no_kecamatan_is_above_100_percent_and_every_kecamatan_has_a_device(loaded):
+    recorded = (
+        DailyCount.objects.filter(device__sub_district=OuterRef("sub_district"))
+        .values("device__sub_district")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    sumsel = EligiblePopulation.objects.filter(sub_district__regency__province="16")
+    assert sumsel.count() == 241
+    assert not sumsel.annotate(recorded=Subquery(recorded)).filter(recorded__gt=F("eligible"))
+    assert not SubDistrict.objects.filter(regency__province="16", devices__isnull=True).exists()
+
+
+def test_daily_counts_stay_within_capacity_and_sundays_are_quieter(loaded):
+    assert not DailyCount.objects.filter(
+        Q(count__lt=0) | Q(count__gt=F("device__daily_capacity"))
+    ).exists()
+    oku_timur = DailyCount.objects.filter(device__sub_district__regency=demo.OKU_TIMUR)
+    sunday = oku_timur.filter(date__week_day=1).aggregate(avg=Avg("count"))["avg"]
+    weekday = oku_timur.filter(date__week_day__in=[2, 3, 4, 5, 6]).aggregate(avg=Avg("count"))
+    assert sunday < weekday["avg"] / 2
+    # One row per working device per day, 1 September 2011 to 16 April 2012.
+    working = RecordingDevice.objects.in_area(demo.OKU_TIMUR).filter(
+        status=DeviceStatus.OPERATIONAL
+    )
+    assert DailyCount.objects.filter(device__in=working).count() == working.count() * 229
+
+
+def test_other_regencies_are_part_way_and_varied(loaded):
+    overview = area_overview(code="16", name="Sumatera Selatan", as_of=D(2012, 4, 16))
+    others = [
+        c.coverage_percent
+        for c in overview.children
+        if c.code not in (demo.OKU_TIMUR, demo.OKU_SELATAN)
+    ]
+    assert len(others) == 15
+    assert all(50 < percent < 99 for percent in others)
+    assert max(others) - min(others) > 15
+
+
+def test_every_sumsel_regency_has_the_campaign(loaded):
+    campaigns = Campaign.objects.filter(regency__province="16")
+    assert campaigns.count() == 17
+    assert set(campaigns.values_list("name", "starts_on", "deadline")) == {
+        ("Perekaman e-KTP 2011–2012", D(2011, 9, 1), D(2012, 4, 30))
+    }
+
+
+def test_demo_logins_have_their_role_and_area_and_are_printed(loaded, client):
+    users = get_user_model().objects
+    operator = users.get(username="operator.okutimur")
+    viewer = users.get(username="pemantau.sumsel")
+    admin = users.get(username="admin")
+    assert list(operator.groups.values_list("name", flat=True)) == ["operator"]
+    assert list(viewer.groups.values_list("name", flat=True)) == ["viewer"]
+    assert list(admin.groups.values_list("name", flat=True)) == ["admin"]
+    assert [a.area_code for a in operator.area_assignments.all()] == ["16.08"]
+    assert [a.area_code for a in viewer.area_assignments.all()] == ["16"]
+    assert admin.is_staff and admin.is_superuser
+    assert not operator.is_staff and not viewer.is_superuser
+    for username in ("operator.okutimur", "pemantau.sumsel", "admin"):
+        assert username in loaded
+    assert _printed_password(loaded, "operator.okutimur") == PASSWORD
+    assert _printed_password(loaded, "admin") == PASSWORD
+    assert "http://127.0.0.1:8000/" in loaded
+    assert client.login(username="pemantau.sumsel", password=PASSWORD)
+    # The operator's name is on every OKU Timur count, and on no other.
+    oku_timur = Q(device__sub_district__regency=demo.OKU_TIMUR)
+    assert not DailyCount.objects.filter(oku_timur).exclude(entered_by=operator).exists()
+    assert not DailyCount.objects.exclude(oku_timur).filter(entered_by__isnull=False).exists()
+
+
+def test_loading_again_keeps_the_data_and_issues_a_new_password(loaded, client, monkeypatch):
+    before = _snapshot()
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    output = _load()
+    assert _snapshot() == before
+    assert PASSWORD not in output
+    assert not client.login(username="admin", password=PASSWORD)
+    assert client.login(username="admin", password=_printed_password(output, "admin"))
