@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 
 from .models import AreaAssignment, Province, Regency, SubDistrict
@@ -46,6 +47,15 @@ class UserScope:
         if self.everywhere:
             return True
         return any(code == c or code.startswith(f"{c}.") for c in self.codes)
+
+    def filter_q(self, field: str = "sub_district__code") -> Q:
+        """Rows whose sub-district code (at `field`) lies in the scope; nothing when empty."""
+        if self.everywhere:
+            return Q()
+        q = Q(pk__in=[])
+        for code in self.codes:
+            q |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+        return q
 
     @property
     def home_code(self) -> str:

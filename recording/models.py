@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import SubDistrict
@@ -64,6 +65,54 @@ class RecordingDevice(models.Model):
         return reverse("device", kwargs={"serial": self.serial})
 
 
+class DeviceStatusChangeQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """Per device, the change whose status held on `day` (the latest on or before it)."""
+        latest = (
+            self.model.objects.filter(device=models.OuterRef("device"), effective_on__lte=day)
+            .order_by("-effective_on", "-id")
+            .values("id")[:1]
+        )
+        return self.filter(id=models.Subquery(latest))
+
+
+class DeviceStatusChange(models.Model):
+    """A device's status from a given day on; the timeline tells whether it could record on a day.
+
+    A device with no change before a day was operational on that day.
+    """
+
+    device = models.ForeignKey(
+        RecordingDevice,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("alat"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=DeviceStatus.choices)
+    effective_on = models.DateField(_("berlaku sejak"))
+    note = models.CharField(_("catatan"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
+    changed_at = models.DateTimeField(_("diubah pada"), auto_now_add=True)
+
+    objects = DeviceStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["device", "effective_on", "id"]
+        verbose_name = _("perubahan status alat")
+        verbose_name_plural = _("perubahan status alat")
+        indexes = [models.Index(fields=["device", "effective_on"], name="status_change_device_day")]
+
+    def __str__(self):
+        return f"{self.device_id} {self.get_status_display()} sejak {self.effective_on:%Y-%m-%d}"
+
+
 class DailyCount(models.Model):
     """How many residents one device recorded on one day."""
 
@@ -76,15 +125,28 @@ class DailyCount(models.Model):
     date = models.DateField(_("tanggal"))
     count = models.IntegerField(_("jumlah terekam"))
     note = models.CharField(_("catatan"), max_length=200, blank=True)
+    needs_follow_up = models.BooleanField(_("perlu ditindaklanjuti"), default=False)
+    follow_up_reasons = models.CharField(_("alasan tindak lanjut"), max_length=300, blank=True)
+    # Bumped on every change, so a form opened before someone else's save cannot overwrite it.
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("diisi oleh"),
+        verbose_name=_("terakhir diisi oleh"),
     )
-    entered_at = models.DateTimeField(_("diisi pada"), auto_now=True)
+    entered_at = models.DateTimeField(_("terakhir diisi pada"), default=timezone.now)
 
     class Meta:
         ordering = ["device", "date"]
@@ -100,7 +162,95 @@ class DailyCount(models.Model):
                 violation_error_message=_("Jumlah terekam tidak boleh negatif."),
             ),
         ]
-        indexes = [models.Index(fields=["date"], name="daily_count_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="daily_count_date_idx"),
+            models.Index(
+                fields=["needs_follow_up"],
+                name="daily_count_follow_up_idx",
+                condition=Q(needs_follow_up=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.device_id} {self.date:%Y-%m-%d}: {self.count}"
+
+
+class EntrySource(models.TextChoices):
+    FORM = "form", _("Formulir entri")
+    IMPORT = "import", _("Unggah berkas")
+    ADMIN = "admin", _("Admin")
+
+
+class CountImport(models.Model):
+    """An uploaded CSV/XLSX of daily counts: previewed first, committed all-or-nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Pratinjau")
+        COMMITTED = "committed", _("Disimpan")
+
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    content = models.BinaryField(_("isi berkas"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="count_imports",
+        verbose_name=_("diunggah oleh"),
+    )
+    uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    created = models.PositiveIntegerField(_("baru"), default=0)
+    updated = models.PositiveIntegerField(_("diperbarui"), default=0)
+    unchanged = models.PositiveIntegerField(_("tetap"), default=0)
+    committed_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("unggahan jumlah harian")
+        verbose_name_plural = _("unggahan jumlah harian")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("count_import", kwargs={"pk": self.pk})
+
+
+class DailyCountRevision(models.Model):
+    """One change of an existing daily count: the old and the new value, who and when."""
+
+    daily_count = models.ForeignKey(
+        DailyCount, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("jumlah")
+    )
+    old_count = models.IntegerField(_("nilai lama"))
+    new_count = models.IntegerField(_("nilai baru"))
+    old_note = models.CharField(_("catatan lama"), max_length=200, blank=True)
+    new_note = models.CharField(_("catatan baru"), max_length=200, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
+    changed_at = models.DateTimeField(_("diubah pada"), default=timezone.now)
+    source = models.CharField(_("lewat"), max_length=10, choices=EntrySource.choices)
+    count_import = models.ForeignKey(
+        CountImport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("unggahan"),
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("riwayat perubahan jumlah")
+        verbose_name_plural = _("riwayat perubahan jumlah")
+
+    def __str__(self):
+        return f"{self.daily_count}: {self.old_count} → {self.new_count}"

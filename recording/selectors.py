@@ -8,7 +8,7 @@ from django.db.models import CharField, Count, Max, Q, Sum
 from django.db.models.functions import Left
 
 from districts.models import EligiblePopulation, Province, Regency, SubDistrict
-from districts.selectors import region_level
+from districts.selectors import UserScope, region_level
 
 from .choices import DeviceStatus
 from .models import DailyCount, RecordingDevice
@@ -174,4 +174,11 @@ def device_recent_counts(*, device: RecordingDevice, as_of: dt.date, days: int =
 def device_total(*, device: RecordingDevice, as_of: dt.date) -> dict:
     return DailyCount.objects.filter(device=device, date__lte=as_of).aggregate(
         recorded=Sum("count"), last_report=Max("date"), days=Count("id")
+    )
+
+
+def devices_in_scope(scope: UserScope):
+    """The devices a user may see and enter counts for (404 for anything else)."""
+    return RecordingDevice.objects.filter(scope.filter_q()).select_related(
+        "sub_district__regency"
     )

@@ -1,0 +1,442 @@
+"""Writes of daily counts: one set of rules for the entry form, the upload page and the command.
+
+`daily_counts_check` reads what it needs in a fixed number of bulk queries and returns every
+error, warning and conflict of a batch; `daily_counts_save` re-checks inside a transaction with
+the existing rows locked, then writes everything or nothing and keeps the old values.
+"""
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Sum
+from django.utils import timezone
+
+from districts.models import Campaign, EligiblePopulation
+from ektp_tracker.parsing import format_number
+
+from .choices import DeviceStatus
+from .models import (
+    CountImport,
+    DailyCount,
+    DailyCountRevision,
+    DeviceStatusChange,
+    EntrySource,
+    RecordingDevice,
+)
+
+# A count above this many times the device's daily capacity cannot be real (a typo, an extra
+# zero); above the capacity itself it is possible (overtime) but needs a second look.
+HARD_LIMIT_FACTOR = 3
+BATCH_SIZE = 2000
+
+
+class Column:
+    DATE = "date"
+    DEVICE = "device"
+    COUNT = "count"
+    NOTE = "note"
+
+
+class FollowUp:
+    """Why a saved count is marked for follow-up (stored on the row, shown on dashboards)."""
+
+    OVER_CAPACITY = "di atas kapasitas"
+    DEVICE_DOWN = "alat tercatat rusak"
+    OVER_ELIGIBLE = "melebihi wajib KTP"
+
+
+@dataclass
+class Problem:
+    """An error or warning about one line (file) or row (form); `column` names the field."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"Baris {self.line}" + (f", kolom {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Existing:
+    id: int
+    count: int
+    note: str
+    version: int
+    entered_by: str
+    entered_at: dt.datetime | None
+
+
+@dataclass
+class CountRow:
+    """One count to save. `seen_version` is what the form showed (0: no value yet); None skips
+    the lost-update check (an upload is checked against its preview instead)."""
+
+    line: int
+    device: RecordingDevice
+    date: dt.date
+    count: int
+    note: str = ""
+    seen_version: int | None = None
+    existing: Existing | None = None
+    action: str = ""
+    follow_up: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CountCheck:
+    rows: list[CountRow]
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    conflicts: list[CountRow] = field(default_factory=list)
+
+    def _count(self, action):
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def created(self) -> int:
+        return self._count("create")
+
+    @property
+    def updated(self) -> int:
+        return self._count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+    @property
+    def fingerprint(self) -> list[tuple[int, str, int]]:
+        """What the stored rows looked like, to notice a change between preview and commit."""
+        return sorted(
+            (r.device.pk, r.date.isoformat(), r.existing.version if r.existing else 0)
+            for r in self.rows
+        )
+
+
+class CountsRejected(Exception):
+    """Nothing was written: errors, conflicts, or warnings that were not confirmed."""
+
+    def __init__(self, check: CountCheck, *, needs_confirmation: bool = False):
+        self.check = check
+        self.needs_confirmation = needs_confirmation
+        super().__init__(
+            "\n".join(str(p) for p in check.errors)
+            or ("Perlu konfirmasi." if needs_confirmation else "Data berubah.")
+        )
+
+
+def _existing_counts(rows: list[CountRow], *, lock: bool) -> dict[tuple[int, dt.date], Existing]:
+    if not rows:
+        return {}
+    device_ids = sorted({r.device.pk for r in rows})
+    first, last = min(r.date for r in rows), max(r.date for r in rows)
+    found = {}
+    for start in range(0, len(device_ids), 1000):
+        qs = DailyCount.objects.filter(
+            device_id__in=device_ids[start : start + 1000], date__range=(first, last)
+        )
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        for values in qs.values_list(
+            "id",
+            "device_id",
+            "date",
+            "count",
+            "note",
+            "version",
+            "entered_by__username",
+            "entered_at",
+        ).order_by():
+            pk, device_id, date, count, note, version, username, entered_at = values
+            found[(device_id, date)] = Existing(
+                pk, count, note, version, username or "", entered_at
+            )
+    return found
+
+
+def _down_days(device_ids: set[int]) -> dict[int, tuple[list[dt.date], list[str]]]:
+    """Each device's status timeline as (sorted start days, statuses) for bisecting."""
+    timeline: dict[int, tuple[list[dt.date], list[str]]] = defaultdict(lambda: ([], []))
+    for device_id, day, status in (
+        DeviceStatusChange.objects.filter(device_id__in=device_ids)
+        .order_by("device_id", "effective_on", "id")
+        .values_list("device_id", "effective_on", "status")
+    ):
+        days, statuses = timeline[device_id]
+        days.append(day)
+        statuses.append(status)
+    return timeline
+
+
+def _status_on(timeline, device_id: int, day: dt.date) -> str:
+    days, statuses = timeline.get(device_id, ([], []))
+    index = bisect.bisect_right(days, day) - 1
+    return statuses[index] if index >= 0 else DeviceStatus.OPERATIONAL
+
+
+def _campaign_starts(regency_codes: set[str]) -> dict[str, dt.date]:
+    return dict(
+        Campaign.objects.filter(regency__in=regency_codes)
+        .values("regency")
+        .annotate(first=Min("starts_on"))
+        .values_list("regency", "first")
+        .order_by()
+    )
+
+
+def _check_rows(rows: list[CountRow], today: dt.date, errors: list[Problem]) -> list[CountRow]:
+    """Rules of a single row and duplicates; returns the rows that passed."""
+    campaign_starts = _campaign_starts({r.device.sub_district.regency_id for r in rows})
+    seen_lines: dict[tuple[int, dt.date], int] = {}
+    valid = []
+    for row in rows:
+        device, problems = row.device, []
+        key = (device.pk, row.date)
+        if key in seen_lines:
+            problems.append(
+                Problem(
+                    row.line,
+                    Column.DEVICE,
+                    f"alat {device.serial} tanggal {row.date:%d-%m-%Y} sudah ada di baris "
+                    f"{seen_lines[key]}; satu alat hanya satu jumlah per hari.",
+                )
+            )
+        else:
+            seen_lines[key] = row.line
+        if row.date > today:
+            problems.append(
+                Problem(
+                    row.line,
+                    Column.DATE,
+                    f"tanggal {row.date:%d-%m-%Y} belum terjadi (hari ini {today:%d-%m-%Y}).",
+                )
+            )
+        if row.date < device.commissioned_on:
+            problems.append(
+                Problem(
+                    row.line,
+                    Column.DATE,
+                    f"alat {device.serial} baru beroperasi sejak "
+                    f"{device.commissioned_on:%d-%m-%Y}; tanggal {row.date:%d-%m-%Y} terlalu awal.",
+                )
+            )
+        start = campaign_starts.get(device.sub_district.regency_id)
+        if start and row.date < start:
+            problems.append(
+                Problem(
+                    row.line,
+                    Column.DATE,
+                    f"perekaman di wilayah ini baru dimulai {start:%d-%m-%Y}; "
+                    f"tanggal {row.date:%d-%m-%Y} terlalu awal.",
+                )
+            )
+        limit = device.daily_capacity * HARD_LIMIT_FACTOR
+        if row.count > limit:
+            problems.append(
+                Problem(
+                    row.line,
+                    Column.COUNT,
+                    f"{format_number(row.count)} untuk alat {device.serial} melebihi batas "
+                    f"{format_number(limit)} ({HARD_LIMIT_FACTOR}× kapasitas harian "
+                    f"{format_number(device.daily_capacity)}).",
+                )
+            )
+        errors.extend(problems)
+        if not problems:
+            valid.append(row)
+    return valid
+
+
+def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem]):
+    """Warn where a sub-district's total would pass its eligible population."""
+    changing = [r for r in rows if r.action in ("create", "update")]
+    if not changing:
+        return
+    sub_districts = {r.device.sub_district_id for r in changing}
+    totals = dict(
+        DailyCount.objects.filter(device__sub_district__in=sub_districts)
+        .values("device__sub_district")
+        .annotate(total=Sum("count"))
+        .values_list("device__sub_district", "total")
+        .order_by()
+    )
+    eligible = dict(
+        EligiblePopulation.objects.current(today)
+        .filter(sub_district__in=sub_districts)
+        .values_list("sub_district", "eligible")
+    )
+    delta: dict[str, int] = defaultdict(int)
+    for row in changing:
+        delta[row.device.sub_district_id] += row.count - (row.existing.count if row.existing else 0)
+    for row in changing:
+        code = row.device.sub_district_id
+        new_total = (totals.get(code) or 0) + delta[code]
+        grew = row.count > (row.existing.count if row.existing else 0)
+        if code in eligible and new_total > eligible[code] and grew:
+            row.follow_up.append(FollowUp.OVER_ELIGIBLE)
+            warnings.append(
+                Problem(
+                    row.line,
+                    Column.COUNT,
+                    f"total terekam Kec. {row.device.sub_district.name} akan menjadi "
+                    f"{format_number(new_total)}, melebihi wajib KTP "
+                    f"{format_number(eligible[code])}.",
+                )
+            )
+
+
+def daily_counts_check(
+    *, rows: list[CountRow], today: dt.date | None = None, lock: bool = False
+) -> CountCheck:
+    """Every error, warning and conflict of a batch, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    check = CountCheck(rows=rows)
+    for row in rows:
+        row.existing, row.action, row.follow_up = None, "", []
+    valid = _check_rows(rows, today, check.errors)
+    existing = _existing_counts(valid, lock=lock)
+    timeline = _down_days({r.device.pk for r in valid})
+    for row in valid:
+        row.existing = existing.get((row.device.pk, row.date))
+        if row.existing is None:
+            row.action = "create"
+        elif row.existing.count == row.count and row.existing.note == row.note:
+            row.action = "unchanged"
+            continue
+        else:
+            row.action = "update"
+        stored_version = row.existing.version if row.existing else 0
+        if row.seen_version is not None and row.seen_version != stored_version:
+            check.conflicts.append(row)
+        device = row.device
+        if row.count > device.daily_capacity:
+            row.follow_up.append(FollowUp.OVER_CAPACITY)
+            check.warnings.append(
+                Problem(
+                    row.line,
+                    Column.COUNT,
+                    f"{format_number(row.count)} di atas kapasitas harian alat {device.serial} "
+                    f"({format_number(device.daily_capacity)}).",
+                )
+            )
+        status = _status_on(timeline, device.pk, row.date)
+        if status in DeviceStatus.down() and row.count > 0:
+            row.follow_up.append(FollowUp.DEVICE_DOWN)
+            check.warnings.append(
+                Problem(
+                    row.line,
+                    Column.COUNT,
+                    f"alat {device.serial} tercatat {DeviceStatus(status).label.lower()} "
+                    f"pada {row.date:%d-%m-%Y}, tetapi ada {format_number(row.count)} terekam.",
+                )
+            )
+    _check_eligible(valid, today, check.warnings)
+    check.errors.sort(key=lambda p: p.line)
+    check.warnings.sort(key=lambda p: p.line)
+    return check
+
+
+def daily_counts_save(
+    *,
+    rows: list[CountRow],
+    user,
+    source: str = EntrySource.FORM,
+    confirm: bool = False,
+    count_import: CountImport | None = None,
+    expected_fingerprint: list | None = None,
+    today: dt.date | None = None,
+) -> CountCheck:
+    """Save a batch all-or-nothing; raise `CountsRejected` (writing nothing) when it may not be.
+
+    Existing rows are locked while they are compared and written, so a value changed by someone
+    else after the form was opened (or after the upload was previewed) is never overwritten.
+    """
+    try:
+        with transaction.atomic():
+            check = daily_counts_check(rows=rows, today=today, lock=True)
+            if check.errors or check.conflicts:
+                raise CountsRejected(check)
+            if expected_fingerprint is not None and check.fingerprint != expected_fingerprint:
+                check.conflicts = [r for r in rows if r.action != "unchanged"]
+                raise CountsRejected(check)
+            if check.warnings and not confirm:
+                raise CountsRejected(check, needs_confirmation=True)
+            _write(check, user=user, source=source, count_import=count_import)
+    except IntegrityError:
+        # Someone else created one of these device-days between our check and our insert.
+        check = daily_counts_check(rows=rows, today=today)
+        check.conflicts = check.conflicts or [r for r in rows if r.action == "update"]
+        raise CountsRejected(check) from None
+    return check
+
+
+def _write(check: CountCheck, *, user, source: str, count_import: CountImport | None):
+    now = timezone.now()
+    user_id = user.pk if user else None
+    DailyCount.objects.bulk_create(
+        [
+            DailyCount(
+                device=r.device,
+                date=r.date,
+                count=r.count,
+                note=r.note,
+                needs_follow_up=bool(r.follow_up),
+                follow_up_reasons=", ".join(r.follow_up),
+                created_by_id=user_id,
+                created_at=now,
+                entered_by_id=user_id,
+                entered_at=now,
+            )
+            for r in check.rows
+            if r.action == "create"
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    updates = [r for r in check.rows if r.action == "update"]
+    DailyCount.objects.bulk_update(
+        [
+            DailyCount(
+                pk=r.existing.id,
+                count=r.count,
+                note=r.note,
+                version=r.existing.version + 1,
+                needs_follow_up=bool(r.follow_up),
+                follow_up_reasons=", ".join(r.follow_up),
+                entered_by_id=user_id,
+                entered_at=now,
+            )
+            for r in updates
+        ],
+        [
+            "count",
+            "note",
+            "version",
+            "needs_follow_up",
+            "follow_up_reasons",
+            "entered_by",
+            "entered_at",
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    DailyCountRevision.objects.bulk_create(
+        [
+            DailyCountRevision(
+                daily_count_id=r.existing.id,
+                old_count=r.existing.count,
+                new_count=r.count,
+                old_note=r.existing.note,
+                new_note=r.note,
+                changed_by_id=user_id,
+                changed_at=now,
+                source=source,
+                count_import=count_import,
+            )
+            for r in updates
+        ],
+        batch_size=BATCH_SIZE,
+    )
