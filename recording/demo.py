@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from districts.choices import Role
 from districts.models import (
@@ -35,7 +36,7 @@ from districts.roles import role_groups_ensure
 from districts.services import population_import_rows, regions_import
 
 from .choices import DeviceStatus
-from .models import DailyCount, RecordingDevice
+from .models import DailyCount, DeviceStatusChange, RecordingDevice
 from .selectors import AreaOverview, area_overview
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -49,6 +50,7 @@ STORY_REGENCIES = (OKU_TIMUR, OKU_SELATAN)
 # The news story. Its only figures are OKU Timur's two numbers; the days of the events (OKU
 # Selatan complete, the breakdowns, the shipping) are the demo's, set to fit its narrative.
 DEMO_TODAY = dt.date(2012, 4, 16)
+ENTERED_AT_TIME = dt.time(17, 0)
 OKU_TIMUR_ELIGIBLE = 442_800
 OKU_TIMUR_RECORDED = 360_381
 OKU_SELATAN_COMPLETED_ON = dt.date(2012, 4, 3)
@@ -420,17 +422,48 @@ def daily_counts_create(*, plan: DemoPlan, device_ids: dict[str, int], operator_
         counts = plan.counts[device.serial]
         for i, day in enumerate(_days(device.commissioned_on, device.rows_until)):
             done = i >= len(counts)
+            # Entered at the end of the working day, as an office would.
+            entered_at = timezone.make_aware(dt.datetime.combine(day, ENTERED_AT_TIME))
             rows.append(
                 DailyCount(
                     device_id=device_ids[device.serial],
                     date=day,
                     count=0 if done else counts[i],
                     note=COMPLETED_NOTE if done else "",
+                    created_by_id=entered_by_id,
+                    created_at=entered_at,
                     entered_by_id=entered_by_id,
+                    entered_at=entered_at,
                 )
             )
     DailyCount.objects.bulk_create(rows, batch_size=BATCH_SIZE)
     return len(rows)
+
+
+def status_timeline_create(*, device_ids: dict[str, int], plan: DemoPlan) -> int:
+    """The two OKU Timur breakdowns as dated status changes (broken, then at the vendor)."""
+    DeviceStatusChange.objects.filter(device_id__in=device_ids.values()).delete()
+    changes = []
+    for device in plan.devices:
+        code = device.sub_district_id
+        if code not in BROKEN_ON:
+            continue
+        changes += [
+            DeviceStatusChange(
+                device_id=device_ids[device.serial],
+                status=DeviceStatus.BROKEN,
+                effective_on=BROKEN_ON[code],
+                note="Server perekaman mati, tidak bisa dinyalakan.",
+            ),
+            DeviceStatusChange(
+                device_id=device_ids[device.serial],
+                status=DeviceStatus.AT_VENDOR,
+                effective_on=SHIPPED_TO_VENDOR_ON[code],
+                note="Dikirim ke konsorsium vendor untuk diperbaiki atau diganti.",
+            ),
+        ]
+    DeviceStatusChange.objects.bulk_create(changes)
+    return len(changes)
 
 
 @transaction.atomic
@@ -452,6 +485,7 @@ def demo_load(*, password: str | None = None) -> DemoLoadResult:
     device_ids = devices_replace(devices=plan.devices)
     operator_id = get_user_model().objects.get(username=DEMO_USERS[0].username).pk
     daily_counts = daily_counts_create(plan=plan, device_ids=device_ids, operator_id=operator_id)
+    status_timeline_create(device_ids=device_ids, plan=plan)
 
     province = Province.objects.get(code=SUMSEL)
     overview = area_overview(code=province.code, name=province.name, as_of=DEMO_TODAY)

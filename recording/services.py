@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Sum
+from django.db.models import Min, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from districts.models import Campaign, EligiblePopulation
@@ -191,6 +191,8 @@ def _campaign_starts(regency_codes: set[str]) -> dict[str, dt.date]:
 
 def _check_rows(rows: list[CountRow], today: dt.date, errors: list[Problem]) -> list[CountRow]:
     """Rules of a single row and duplicates; returns the rows that passed."""
+    # Callers usually pass devices with their sub-district loaded; fetch the rest in one query.
+    prefetch_related_objects([r.device for r in rows], "sub_district")
     campaign_starts = _campaign_starts({r.device.sub_district.regency_id for r in rows})
     seen_lines: dict[tuple[int, dt.date], int] = {}
     valid = []
@@ -213,7 +215,8 @@ def _check_rows(rows: list[CountRow], today: dt.date, errors: list[Problem]) -> 
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"tanggal {row.date:%d-%m-%Y} belum terjadi (hari ini {today:%d-%m-%Y}).",
+                    f"alat {device.serial}: tanggal {row.date:%d-%m-%Y} belum terjadi "
+                    f"(hari ini {today:%d-%m-%Y}).",
                 )
             )
         if row.date < device.commissioned_on:
@@ -231,8 +234,8 @@ def _check_rows(rows: list[CountRow], today: dt.date, errors: list[Problem]) -> 
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"perekaman di wilayah ini baru dimulai {start:%d-%m-%Y}; "
-                    f"tanggal {row.date:%d-%m-%Y} terlalu awal.",
+                    f"alat {device.serial}: perekaman di wilayah ini baru dimulai "
+                    f"{start:%d-%m-%Y}; tanggal {row.date:%d-%m-%Y} terlalu awal.",
                 )
             )
         limit = device.daily_capacity * HARD_LIMIT_FACTOR
@@ -283,7 +286,8 @@ def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"total terekam Kec. {row.device.sub_district.name} akan menjadi "
+                    f"alat {row.device.serial}: total terekam Kec. {row.device.sub_district.name} "
+                    f"akan menjadi "
                     f"{format_number(new_total)}, melebihi wajib KTP "
                     f"{format_number(eligible[code])}.",
                 )
