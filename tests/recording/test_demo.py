@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum
 from districts.models import AreaAssignment, Campaign, EligiblePopulation, SubDistrict
 from recording import demo
 from recording.choices import DeviceStatus
-from recording.models import DailyCount, RecordingDevice
+from recording.models import DailyCount, DeviceStatusChange, RecordingDevice
 from recording.selectors import area_overview
 
 PASSWORD = "demo-uji-2012"
@@ -108,6 +108,11 @@ def test_two_oku_timur_devices_at_vendor_stop_reporting_when_they_broke(loaded):
         totals = counts.aggregate(last=Max("date"), recorded=Sum("count"))
         assert totals["last"] == broke_on - dt.timedelta(days=1)
         assert totals["recorded"] > 0
+        timeline = DeviceStatusChange.objects.filter(device__sub_district=code)
+        assert list(timeline.values_list("status", "effective_on")) == [
+            (DeviceStatus.BROKEN, broke_on),
+            (DeviceStatus.AT_VENDOR, broke_on + dt.timedelta(days=2)),
+        ]
 
 
 def test_oku_selatan_reaches_100_percent_on_3_april(loaded):
