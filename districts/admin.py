@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from .models import AreaAssignment, Campaign, EligiblePopulation, Province, Regency, SubDistrict
 
@@ -53,3 +55,19 @@ class AreaAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "regency__name", "sub_district__name", "province__name"]
     list_select_related = ["user", "province", "regency", "sub_district"]
     autocomplete_fields = ["user", "province", "regency", "sub_district"]
+
+
+class AreaAssignmentInline(admin.TabularInline):
+    model = AreaAssignment
+    extra = 1
+    autocomplete_fields = ["province", "regency", "sub_district"]
+
+
+# Admins manage a user's role and areas on the user's own page.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithAreasAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, AreaAssignmentInline]
