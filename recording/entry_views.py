@@ -1,9 +1,307 @@
-"""The daily entry form (being written)."""
+"""The daily entry form: one day's counts for every device of an area, saved all-or-nothing."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from districts.models import Regency
+from districts.selectors import UserScope, region_ancestors, region_get, user_scope
+
+from .choices import DeviceStatus
+from .forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
+from .models import DailyCount, EntrySource, RecordingDevice
+from .selectors import devices_in_scope
+from .services import CountCheck, CountsRejected, Existing, daily_counts_check, daily_counts_save
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass
+class EntryRow:
+    """What one device's line of the form shows: stored values, what was typed, and problems."""
+
+    device: RecordingDevice
+    yesterday: DailyCount | None = None
+    stored: DailyCount | None = None
+    count: str = ""
+    note: str = ""
+    version: str = "0"
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # The stored value someone else saved after the form was opened (service's view of it).
+    conflict: Existing | None = None
+    conflict_version: str = ""
+    resolve: str = ""
+    count_tabindex: int = 0
+    note_tabindex: int = 0
+    resolve_tabindex: int = 0
+
+    @property
+    def pk(self) -> str:
+        return str(self.device.pk)
+
+    @property
+    def in_conflict(self) -> bool:
+        return bool(self.conflict_version)
+
+    @property
+    def theirs(self) -> Existing | None:
+        """The value stored now, to show next to the operator's in a conflict."""
+        if self.conflict or not self.stored:
+            return self.conflict
+        stored = self.stored
+        who = stored.entered_by.get_username() if stored.entered_by else ""
+        return Existing(
+            id=stored.pk,
+            count=stored.count,
+            note=stored.note,
+            version=stored.version,
+            entered_by=who,
+            entered_at=stored.entered_at,
+        )
+
+
+@dataclass
+class SubDistrictGroup:
+    sub_district: object
+    rows: list[EntryRow]
+
+
+def _entry_url(*, day: dt.date, area: str = "") -> str:
+    params = {"area": area} if area else {}
+    params["date"] = day.isoformat()
+    return f"{reverse('entry')}?{urlencode(params)}"
+
+
+def _area_for(scope: UserScope, code: str):
+    """The chosen area if it lies in the user's scope; 404 for anything else."""
+    if not code:
+        return None
+    if not scope.covers(code):
+        raise Http404(_("Wilayah di luar area Anda."))
+    area = region_get(code)
+    if area is None:
+        raise Http404(_("Wilayah dengan kode %(code)s tidak ditemukan.") % {"code": code})
+    return area
+
+
+def _devices(scope: UserScope, *, area: str, day: dt.date, posted: set[int]):
+    """Devices of the form: in scope and area, working on `day`, plus any the POST names.
+
+    A posted device that is retired or not yet commissioned (changed since the form was opened)
+    is kept so the service can say what is wrong with it, on its own row.
+    """
+    shown = Q(commissioned_on__lte=day) & ~Q(status=DeviceStatus.RETIRED)
+    if posted:
+        shown |= Q(pk__in=posted)
+    return (
+        devices_in_scope(scope).in_area(area).filter(shown).order_by("sub_district__code", "serial")
+    )
+
+
+def _rows(devices, day: dt.date) -> list[EntryRow]:
+    """One row per device with its counts of `day` and the day before, in one query."""
+    rows = {device.pk: EntryRow(device=device) for device in devices}
+    counts = DailyCount.objects.filter(
+        device__in=devices.values("pk"), date__in=[day - ONE_DAY, day]
+    ).select_related("entered_by", "created_by")
+    for count in counts:
+        if count.date == day:
+            rows[count.device_id].stored = count
+        else:
+            rows[count.device_id].yesterday = count
+    return list(rows.values())
+
+
+def _prefill(rows: list[EntryRow]):
+    for row in rows:
+        if row.stored:
+            row.count, row.note, row.version = (
+                str(row.stored.count),
+                row.stored.note,
+                str(row.stored.version),
+            )
+
+
+def _keep_typed(rows: list[EntryRow], form: DailyEntryForm):
+    """Show what was posted, so a refused form loses nothing the operator typed."""
+    for row in rows:
+        data = form.data
+        row.count = data.get(f"count-{row.pk}", "")
+        row.note = data.get(f"note-{row.pk}", "")
+        row.version = data.get(f"version-{row.pk}", "0")
+        row.conflict_version = data.get(f"conflict-{row.pk}", "")
+        row.resolve = data.get(f"resolve-{row.pk}", "")
+        row.errors = form.device_errors(row.device)
+
+
+def _show_check(rows: list[EntryRow], check: CountCheck):
+    """Put the service's errors, warnings and conflicts back on the rows they are about."""
+    by_line = dict(enumerate(rows, start=1))
+    for problem in check.errors:
+        by_line[problem.line].errors.append(problem.message)
+    for problem in check.warnings:
+        by_line[problem.line].warnings.append(problem.message)
+    for count_row in check.conflicts:
+        row = by_line[count_row.line]
+        row.conflict = count_row.existing
+        # Keeping "mine" now overwrites knowingly the version just shown; a newer one conflicts.
+        stored_version = str(count_row.existing.version if count_row.existing else 0)
+        row.version = row.conflict_version = stored_version
+        row.resolve = ""
+
+
+def _number_tabs(rows: list[EntryRow]) -> int:
+    """Tab goes down the count column, then the notes, then the choices; returns the next."""
+    for position, row in enumerate(rows, start=1):
+        row.count_tabindex = position
+        row.note_tabindex = len(rows) + position
+    next_index = 2 * len(rows) + 1
+    for row in rows:
+        if row.in_conflict:
+            row.resolve_tabindex = next_index
+            next_index += 1
+    return next_index
+
+
+def _submit(form: DailyEntryForm, *, user) -> tuple[bool, CountCheck]:
+    """Save every row or none; (False, the check to show) when the form may not be saved."""
+    if not form.is_valid():
+        # Some rows cannot even be read: check the others too, to show every problem at once.
+        return False, daily_counts_check(rows=form.count_rows())
+    try:
+        check = daily_counts_save(
+            rows=form.count_rows(),
+            user=user,
+            source=EntrySource.FORM,
+            confirm=form.cleaned_data["confirm"],
+        )
+    except CountsRejected as refused:
+        return False, refused.check
+    return True, check
+
+
+def _saved_message(check: CountCheck) -> str:
+    return _(
+        "Tersimpan: %(created)d baru, %(updated)d diperbarui, %(unchanged)d tidak berubah."
+    ) % {"created": check.created, "updated": check.updated, "unchanged": check.unchanged}
+
+
+def _area_picker(request, *, day: dt.date, form: EntryDayForm):
+    """An admin sees every device in the country: ask which regency first."""
+    regencies = Regency.objects.select_related("province").order_by("code")
+    return render(
+        request,
+        "recording/entry.html",
+        {"day_form": form, "day": day, "pick_area": True, "regencies": regencies},
+    )
 
 
 @login_required
+@permission_required("recording.add_dailycount", raise_exception=True)
 def entry(request):
-    return HttpResponse(status=501)
+    scope = user_scope(request.user)
+    if not scope.everywhere and not scope.codes:
+        return render(request, "recording/no_area.html", status=403)
+    day_form = EntryDayForm(request.GET)
+    if not day_form.is_valid():
+        return render(request, "recording/entry.html", {"day_form": day_form}, status=400)
+    day, code = day_form.cleaned_data["date"], day_form.cleaned_data["area"]
+    area = _area_for(scope, code)
+    if area is None and scope.everywhere:
+        return _area_picker(request, day=day, form=day_form)
+
+    posted: set[int] = set()
+    if request.method == "POST":
+        posted = entry_posted_device_pks(request.POST)
+        if posted is None:
+            raise Http404(_("Formulir menyebut alat yang tidak dikenal."))
+    devices = _devices(scope, area=code, day=day, posted=posted)
+    rows = _rows(devices, day)
+    if posted - {row.device.pk for row in rows}:
+        # Outside the user's scope, outside this area, or no such device: write nothing.
+        raise Http404(_("Formulir menyebut alat di luar area Anda."))
+
+    form = DailyEntryForm(
+        request.POST if request.method == "POST" else None,
+        devices=[row.device for row in rows],
+        date=day,
+    )
+    needs_confirmation = False
+    if form.is_bound:
+        saved, check = _submit(form, user=request.user)
+        if saved:
+            messages.success(request, _saved_message(check))
+            return redirect(_entry_url(day=day, area=code))
+        _keep_typed(rows, form)
+        _show_check(rows, check)
+        needs_confirmation = bool(check.warnings)
+    else:
+        _prefill(rows)
+
+    return _render_form(
+        request,
+        rows=rows,
+        scope=scope,
+        area=area,
+        day=day,
+        day_form=day_form,
+        needs_confirmation=needs_confirmation,
+    )
+
+
+def _render_form(request, *, rows, scope, area, day, day_form, needs_confirmation: bool):
+    code = area.code if area else ""
+    next_index = _number_tabs(rows)
+    groups = [
+        SubDistrictGroup(sub_district=group_rows[0].device.sub_district, rows=group_rows)
+        for _key, group in itertools.groupby(rows, key=lambda r: r.device.sub_district_id)
+        for group_rows in [list(group)]
+    ]
+    # Devices posted after they were retired or before they started stay on the form (their
+    # rows carry the error) but are not expected to report.
+    not_reported = [
+        row.device
+        for row in rows
+        if row.stored is None
+        and row.device.status != DeviceStatus.RETIRED
+        and row.device.commissioned_on <= day
+    ]
+    crumbs = [
+        (region, _entry_url(day=day, area=region.code) if scope.covers(region.code) else "")
+        for region in (region_ancestors(area) if area else [])
+    ]
+    today = timezone.localdate()
+    context = {
+        "day_form": day_form,
+        "day": day,
+        "area": area,
+        "crumbs": crumbs,
+        "everywhere": scope.everywhere,
+        "groups": groups,
+        "rows": rows,
+        "problems": [message for row in rows for message in row.errors],
+        "conflicts": [row for row in rows if row.in_conflict],
+        "warnings": [message for row in rows for message in row.warnings],
+        "needs_confirmation": needs_confirmation,
+        "confirm_tabindex": next_index if needs_confirmation else None,
+        "save_tabindex": next_index + 1 if needs_confirmation else next_index,
+        "not_reported": not_reported,
+        "post_url": _entry_url(day=day, area=code),
+        "all_areas_url": _entry_url(day=day),
+        "previous_url": _entry_url(day=day - ONE_DAY, area=code),
+        "next_url": _entry_url(day=day + ONE_DAY, area=code) if day < today else "",
+        "today": today,
+        "resolve_choices": Resolve.choices,
+    }
+    return render(request, "recording/entry.html", context)

@@ -1,24 +1,204 @@
 import datetime as dt
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ektp_tracker.parsing import CellError, parse_whole_number
+
+from .models import DailyCount
+from .services import CountRow
+
+NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
+
+
+class DayField(forms.DateField):
+    """A `YYYY-MM-DD` day from a query string; the error names what was typed."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": _(
+            "Tanggal “%(value)s” tidak dikenal; gunakan bentuk TTTT-BB-HH, mis. 2012-04-16."
+        ),
+    }
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            # DateField raises its message without the value; name it, the operator typed it.
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from None
 
 
 class AsOfForm(forms.Form):
     """The `?as_of=YYYY-MM-DD` of a dashboard; today in Asia/Jakarta when absent."""
 
-    as_of = forms.DateField(
-        label=_("Per tanggal"),
-        required=False,
-        input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _(
-                "Tanggal “%(value)s” tidak dikenal; gunakan bentuk TTTT-BB-HH, mis. 2012-04-16."
-            ),
-        },
-    )
+    as_of = DayField(label=_("Per tanggal"), required=False)
 
     def clean_as_of(self) -> dt.date:
         return self.cleaned_data["as_of"] or timezone.localdate()
+
+
+class EntryDayForm(forms.Form):
+    """The `?date=YYYY-MM-DD&area=CODE` of the entry page; today in Asia/Jakarta when absent."""
+
+    date = DayField(label=_("Tanggal"), required=False)
+    # Any text: an unknown or outside code is a 404 in the view, like the region pages.
+    area = forms.CharField(label=_("Wilayah"), required=False)
+
+    def clean_date(self) -> dt.date:
+        return self.cleaned_data["date"] or timezone.localdate()
+
+
+# Field names of the entry form: `count-<device pk>`, `note-<pk>`, `version-<pk>` (the version the
+# operator saw, 0 for no value), `conflict-<pk>` (the stored version a conflict was shown for)
+# and `resolve-<pk>` (the operator's answer to it).
+ENTRY_FIELD_RE = re.compile(r"(count|note|version|conflict|resolve)-(.*)")
+DEVICE_PK_RE = re.compile(r"[0-9]{1,18}")
+
+
+def entry_posted_device_pks(data) -> set[int] | None:
+    """The device pks an entry POST names; None when a field names something that is no pk."""
+    pks = set()
+    for key in data:
+        if match := ENTRY_FIELD_RE.fullmatch(key):
+            if not DEVICE_PK_RE.fullmatch(match[2]):
+                return None
+            pks.add(int(match[2]))
+    return pks
+
+
+class Resolve(models.TextChoices):
+    MINE = "mine", _("Simpan nilai saya")
+    THEIRS = "theirs", _("Pakai nilai yang tersimpan")
+
+
+class CountField(forms.Field):
+    """A count as operators type it (`120`, `1.234`); empty means no entry for the device."""
+
+    def __init__(self, *, device, **kwargs):
+        self.device = device
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_whole_number(text)
+        except CellError as error:
+            raise ValidationError(f"{self.device.serial}: {error}", code="invalid") from None
+
+
+class DailyEntryForm(forms.Form):
+    """One day's counts for a list of devices, each row named by the device pk.
+
+    Validates what a single field can tell (a number, a note's length, a conflict answered); the
+    count rules themselves are the service's, shared with the upload.
+    """
+
+    confirm = forms.BooleanField(
+        label=_("Saya sudah memeriksa peringatan di atas dan tetap ingin menyimpan"),
+        required=False,
+    )
+
+    def __init__(self, *args, devices, date: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.devices = list(devices)
+        self.date = date
+        for device in self.devices:
+            pk, serial = device.pk, device.serial.replace("%", "%%")
+            self.fields[f"count-{pk}"] = CountField(device=device)
+            self.fields[f"note-{pk}"] = forms.CharField(
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                error_messages={
+                    "max_length": f"{serial}: "
+                    + gettext(
+                        "catatan paling banyak %(limit_value)d karakter (sekarang %(show_value)d)."
+                    )
+                },
+            )
+            version_messages = {
+                key: f"{serial}: " + gettext("versi data tidak dikenal; muat ulang halaman ini.")
+                for key in ("invalid", "min_value")
+            }
+            self.fields[f"version-{pk}"] = forms.IntegerField(
+                required=False, min_value=0, error_messages=version_messages
+            )
+            self.fields[f"conflict-{pk}"] = forms.IntegerField(
+                required=False, min_value=0, error_messages=version_messages
+            )
+            self.fields[f"resolve-{pk}"] = forms.ChoiceField(
+                required=False,
+                choices=Resolve.choices,
+                error_messages={
+                    "invalid_choice": f"{serial}: " + gettext("pilihan tidak dikenal.")
+                },
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for device in self.devices:
+            pk = device.pk
+            answered = cleaned.get(f"resolve-{pk}")
+            if (
+                cleaned.get(f"conflict-{pk}") is not None
+                and cleaned.get(f"count-{pk}") is not None
+                and not answered
+                and f"resolve-{pk}" not in self.errors
+            ):
+                self.add_error(
+                    f"resolve-{pk}",
+                    ValidationError(
+                        _(
+                            "%(serial)s: nilainya diubah orang lain; pilih “simpan nilai saya” "
+                            "atau “pakai nilai yang tersimpan”."
+                        ),
+                        params={"serial": device.serial},
+                        code="required",
+                    ),
+                )
+        return cleaned
+
+    def device_errors(self, device) -> list[str]:
+        pk = device.pk
+        return [
+            str(message)
+            for name in (
+                f"{field}-{pk}" for field in ("count", "note", "version", "conflict", "resolve")
+            )
+            for message in self.errors.get(name, [])
+        ]
+
+    def count_rows(self) -> list[CountRow]:
+        """The rows to hand to the service: every valid, non-empty count the operator kept.
+
+        `line` is the device's position in `devices` (1-based), to put problems back on rows.
+        """
+        rows = []
+        for line, device in enumerate(self.devices, start=1):
+            pk = device.pk
+            if self.device_errors(device):
+                continue
+            count = self.cleaned_data.get(f"count-{pk}")
+            if count is None or self.cleaned_data.get(f"resolve-{pk}") == Resolve.THEIRS:
+                continue
+            rows.append(
+                CountRow(
+                    line=line,
+                    device=device,
+                    date=self.date,
+                    count=count,
+                    note=self.cleaned_data.get(f"note-{pk}", ""),
+                    seen_version=self.cleaned_data.get(f"version-{pk}") or 0,
+                )
+            )
+        return rows

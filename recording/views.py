@@ -12,7 +12,7 @@ from districts.selectors import (
 )
 
 from .forms import AsOfForm
-from .models import RecordingDevice
+from .models import DailyCountRevision, RecordingDevice
 from .selectors import (
     area_overview,
     device_recent_counts,
@@ -76,7 +76,16 @@ def device(request, serial: str):
     if as_of is None:
         return render(request, "recording/device.html", context, status=400)
     context["totals"] = device_total(device=device_obj, as_of=as_of)
-    context["recent"] = device_recent_counts(device=device_obj, as_of=as_of)
+    context["recent"] = device_recent_counts(device=device_obj, as_of=as_of).select_related(
+        "created_by", "entered_by"
+    )
+    # Every change of a count (old -> new, who, via form or upload), newest first.
+    context["history_limit"] = 50
+    context["history"] = (
+        DailyCountRevision.objects.filter(daily_count__device=device_obj)
+        .select_related("daily_count", "changed_by")
+        .order_by("-changed_at", "-id")[: context["history_limit"]]
+    )
     return render(request, "recording/device.html", context)
 
 

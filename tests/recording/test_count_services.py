@@ -243,3 +243,24 @@ def test_two_concurrent_first_entries_never_lose_one_silently(regions_present, m
     assert sorted(outcomes.values()) == ["conflict", "saved"]
     winner = next(v for v, outcome in outcomes.items() if outcome == "saved")
     assert DailyCount.objects.get(device=device).count == winner
+
+
+def test_negative_count_and_overlong_note_are_errors_not_crashes(make_device):
+    device, other = make_device(serial="NEG-1"), make_device(serial="NOTE-1")
+    with pytest.raises(CountsRejected) as refused:
+        _save([_row(device, -5, line=1), _row(other, 5, line=2, note="x" * 201)])
+    messages = [(p.line, p.column) for p in refused.value.check.errors]
+    assert messages == [(1, "count"), (2, "note")]
+    assert "NEG-1" in str(refused.value) and "200" in str(refused.value)
+    assert not DailyCount.objects.exists()
+
+
+def test_count_on_a_retired_device_is_refused(make_device):
+    device = make_device(serial="OLD-1")
+    DeviceStatusChange.objects.create(
+        device=device, status="retired", effective_on=dt.date(2012, 4, 10)
+    )
+    _save([_row(device, 10, date=dt.date(2012, 4, 9))])
+    with pytest.raises(CountsRejected) as refused:
+        _save([_row(device, 10, date=dt.date(2012, 4, 10))])
+    assert "OLD-1 sudah dipensiunkan" in str(refused.value)
