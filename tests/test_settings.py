@@ -36,3 +36,15 @@ def test_indonesian_first_and_jakarta_time():
     assert settings.LANGUAGE_CODE == "id"
     assert "en" in dict(settings.LANGUAGES)
     assert settings.TIME_ZONE == "Asia/Jakarta" and settings.USE_TZ
+
+
+def test_indonesian_even_when_the_browser_asks_for_english(client):
+    response = client.get("/masuk/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "id"
+    assert "Kata sandi" in response.content.decode()
+
+
+def test_english_when_the_user_picks_it(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/masuk/"})
+    response = client.get("/masuk/")
+    assert response["Content-Language"] == "en"
