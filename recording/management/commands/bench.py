@@ -1,0 +1,67 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from recording.benchmark import (
+    SERIAL_PREFIX,
+    bench_clear,
+    bench_generate,
+    bench_pages,
+)
+from recording.models import RecordingDevice
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a national data set (7,285 kecamatan, ~14,600 devices, 730 days: ~10.7 million "
+        "daily counts) in the configured database and print the median and p95 server time and "
+        "the weight of the national, largest-province, regency and kecamatan dashboards, today "
+        "and for a past as_of. Bench rows are marked (serials NAT-…) and removed by --clear."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=730, help="days of counts (default 730)")
+        parser.add_argument("--runs", type=int, default=15, help="timed requests per page")
+        parser.add_argument(
+            "--past-days", type=int, default=365, help="how far back the past as_of is"
+        )
+        parser.add_argument(
+            "--reuse", action="store_true", help="time the data already generated, if any"
+        )
+        parser.add_argument("--clear", action="store_true", help="remove the bench data and stop")
+
+    def handle(self, *args, **options):
+        if options["clear"]:
+            self.stdout.write(f"Dihapus: {bench_clear()} baris alat dan turunannya.")
+            return
+        if options["days"] < 8:
+            raise CommandError("--days harus paling sedikit 8.")
+        self.stdout.write(f"Basis data: {connection.vendor}")
+        existing = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX).exists()
+        if not (existing and options["reuse"]):
+            if existing:
+                self.stdout.write("Menghapus data bench lama…")
+                bench_clear()
+            self.stdout.write("Membuat data nasional…")
+            data = bench_generate(days=options["days"])
+            self.stdout.write(
+                f"  {data.devices:,} alat, {data.daily_counts:,} jumlah harian "
+                f"({data.first_day} s.d. {data.last_day}) dalam {data.seconds:.0f} detik"
+            )
+        self._analyze()
+        past = timezone.localdate() - dt.timedelta(days=options["past_days"])
+        results = bench_pages(as_of_days=[None, past], runs=options["runs"])
+        self.stdout.write(
+            f"\n{'halaman':<42} {'median ms':>10} {'p95 ms':>8} {'KB':>7} {'KB gzip':>8}"
+        )
+        for r in results:
+            self.stdout.write(
+                f"{r.label:<42} {r.median_ms:>10.1f} {r.p95_ms:>8.1f} "
+                f"{r.bytes / 1024:>7.1f} {r.gzip_bytes / 1024:>8.1f}"
+            )
+
+    def _analyze(self):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
