@@ -2,7 +2,6 @@
 
 import csv
 import datetime as dt
-import io
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -12,6 +11,15 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from ektp_tracker.parsing import (
+    WHOLE_NUMBER_RE,
+    CellError,
+    FileRefused,
+    parse_date,
+    parse_whole_number,
+    read_csv,
+)
 
 from .models import (
     PROVINCE_CODE_RE,
@@ -100,12 +108,6 @@ def regions_import(*, data_dir: Path = DATA_DIR) -> RegionImportResult:
 
 POPULATION_COLUMNS = ("code", "eligible", "as_of")
 _SOURCE_MAX_LENGTH = EligiblePopulation._meta.get_field("source").max_length
-# `12345` or Indonesian thousands groups `12.345`; ASCII digits only (no `١٢`, no sign, no comma).
-_ELIGIBLE_RE = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
-_ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_DMY_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-# PositiveIntegerField's range on PostgreSQL; SQLite would store more, so check it everywhere.
-_ELIGIBLE_MAX = 2_147_483_647
 _VILLAGE_CODE_RE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 _COLUMN_RANK = {"code": 1, "code dan as_of": 1, "eligible": 2, "as_of": 3, "source": 4}
 
@@ -129,59 +131,31 @@ class PopulationImportResult:
         return f"{self.created} baru, {self.updated} diperbarui, {self.unchanged} tetap"
 
 
-class _CellError(Exception):
-    """One value that cannot be used; the message is the problem, without line or column."""
-
-
 def _parse_code(value: Any) -> str:
     code = str(value or "").strip()
     if not code:
-        raise _CellError("wajib diisi.")
+        raise CellError("wajib diisi.")
     if re.match(SUB_DISTRICT_CODE_RE, code):
         return code
     if re.match(REGENCY_CODE_RE, code):
-        raise _CellError(f'"{code}" adalah kode kabupaten/kota, bukan kode kecamatan.')
+        raise CellError(f'"{code}" adalah kode kabupaten/kota, bukan kode kecamatan.')
     if re.match(PROVINCE_CODE_RE, code):
-        raise _CellError(f'"{code}" adalah kode provinsi, bukan kode kecamatan.')
+        raise CellError(f'"{code}" adalah kode provinsi, bukan kode kecamatan.')
     if re.match(_VILLAGE_CODE_RE, code):
-        raise _CellError(f'"{code}" adalah kode desa/kelurahan, bukan kode kecamatan.')
-    raise _CellError(f'"{code}" bukan kode kecamatan; tulis seperti 16.08.12.')
+        raise CellError(f'"{code}" adalah kode desa/kelurahan, bukan kode kecamatan.')
+    raise CellError(f'"{code}" bukan kode kecamatan; tulis seperti 16.08.12.')
 
 
 def _parse_eligible(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < 0:
-            raise _CellError(f'"{value}" bukan bilangan bulat tidak negatif.')
-        text = str(value)
-    else:
-        text = str(value if value is not None else "").strip()
-    if not text:
-        raise _CellError("wajib diisi.")
-    if not _ELIGIBLE_RE.fullmatch(text):
-        raise _CellError(f'"{text}" bukan bilangan bulat tidak negatif.')
-    number = int(text.replace(".", ""))
-    if number > _ELIGIBLE_MAX:
-        limit = f"{_ELIGIBLE_MAX:,}".replace(",", ".")
-        raise _CellError(f'"{text}" terlalu besar; paling banyak {limit}.')
-    return number
-
-
-def _parse_as_of(value: Any) -> dt.date:
-    if type(value) is dt.date:
-        return value
-    text = str(value if value is not None else "").strip()
-    if not text:
-        raise _CellError("wajib diisi.")
-    if match := _ISO_DATE_RE.fullmatch(text):
-        year, month, day = match.groups()
-    elif match := _DMY_DATE_RE.fullmatch(text):
-        day, month, year = match.groups()
-    else:
-        raise _CellError(f'"{text}" bukan tanggal; tulis 2012-04-16 atau 16/04/2012.')
     try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        raise _CellError(f'"{text}" bukan tanggal yang ada di kalender.') from None
+        return parse_whole_number(value)
+    except CellError:
+        # This import has always said "not a whole non-negative number" for both a negative
+        # and a malformed figure; an empty or too large one keeps the shared wording.
+        text = str(value if value is not None else "").strip()
+        if text and not WHOLE_NUMBER_RE.fullmatch(text):
+            raise CellError(f'"{text}" bukan bilangan bulat tidak negatif.') from None
+        raise
 
 
 def _population_csv_rows(file) -> tuple[list[tuple[int, dict]], list[tuple[int, int, str]]]:
@@ -191,66 +165,12 @@ def _population_csv_rows(file) -> tuple[list[tuple[int, dict]], list[tuple[int, 
     empty, not UTF-8, or its header lacks a required column.
     """
     data = Path(file).read_bytes() if isinstance(file, str | os.PathLike) else file.read()
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise PopulationImportError(
-                [f"Baris {line}: berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8."]
-            ) from None
-    else:
-        text = data.removeprefix("\ufeff")
-
-    reader = csv.reader(io.StringIO(text, newline=""))
-    records, errors = [], []
-    last_line = 0
     try:
-        for cells in reader:
-            # A quoted value may span lines; a record starts where the previous one ended.
-            line, last_line = last_line + 1, reader.line_num
-            if any(cell.strip() for cell in cells):
-                records.append((line, cells))
-    except csv.Error as exc:
-        errors.append((last_line + 1, 0, f"Baris {last_line + 1}: format CSV rusak ({exc})."))
-
-    if not records:
-        raise PopulationImportError(
-            ["Berkas kosong: baris pertama harus judul kolom code,eligible,as_of."]
-        )
-    (header_line, header_cells), records = records[0], records[1:]
-    header = [cell.strip().lower() for cell in header_cells]
-    header_errors = [
-        f"Baris {header_line}: kolom {name} muncul lebih dari sekali."
-        for name in dict.fromkeys(header)
-        if name and header.count(name) > 1
-    ]
-    if missing := [name for name in POPULATION_COLUMNS if name not in header]:
-        found = ", ".join(cell for cell in header if cell) or "tidak ada"
-        hint = " Pemisah kolom harus koma (,)." if ";" in "".join(header) else ""
-        header_errors.append(
-            f"Baris {header_line}: kolom wajib tidak ada: {', '.join(missing)} "
-            f"(kolom yang ada: {found}).{hint}"
-        )
-    if header_errors:
-        raise PopulationImportError(header_errors)
-
-    rows = []
-    for line, cells in records:
-        if any(cell.strip() for cell in cells[len(header) :]):
-            errors.append(
-                (
-                    line,
-                    0,
-                    f"Baris {line}: berisi {len(cells)} nilai, padahal judul hanya "
-                    f"{len(header)} kolom.",
-                )
-            )
-            continue
-        # Short rows leave columns out; they are reported as empty values below.
-        values = dict(zip(header, cells, strict=False))
-        rows.append((line, {name: value for name, value in values.items() if name}))
-    return rows, errors
+        table = read_csv(data, required=POPULATION_COLUMNS)
+    except FileRefused as exc:
+        raise PopulationImportError(exc.errors) from None
+    errors = [(line, 0, f"Baris {line}: {problem}") for line, problem in table.problems]
+    return table.rows, errors
 
 
 @transaction.atomic
@@ -285,11 +205,11 @@ def _population_save(
         for column, parse in [
             ("code", _parse_code),
             ("eligible", _parse_eligible),
-            ("as_of", _parse_as_of),
+            ("as_of", parse_date),
         ]:
             try:
                 values[column] = parse(row.get(column))
-            except _CellError as exc:
+            except CellError as exc:
                 refuse(line, column, str(exc))
         row_source = str(row.get("source") or "").strip() or source
         if len(row_source) > _SOURCE_MAX_LENGTH:

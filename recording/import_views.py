@@ -1,14 +1,138 @@
-"""Upload, preview and commit of count files (being written)."""
+"""Upload of count files, their preview, and saving them (all rows or none)."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ektp_tracker.parsing import format_number
+
+from .imports import (
+    MAX_FILE_BYTES,
+    CountImportCommitForm,
+    CountUploadForm,
+    ImportAlreadyCommitted,
+    PreviewedFingerprint,
+    count_import_commit,
+    count_import_create,
+    count_import_get,
+    count_import_preview,
+)
+from .models import CountImport
+from .services import CountsRejected
+
+# A file with thousands of errors is fixed from the first ones; the page stays light.
+MAX_PROBLEMS_SHOWN = 500
+SAMPLE_ROWS = 50
+
+
+def _fingerprint_key(pk: int) -> str:
+    return f"count_import_fingerprint_{pk}"
+
+
+def _count_import_for_user(request, pk: int) -> CountImport:
+    try:
+        return count_import_get(pk=pk, user=request.user)
+    except CountImport.DoesNotExist:
+        raise Http404("Unggahan tidak ditemukan.") from None
 
 
 @login_required
+@permission_required("recording.add_dailycount", raise_exception=True)
 def upload(request):
-    return HttpResponse(status=501)
+    form = CountUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        count_import = count_import_create(
+            file_name=form.cleaned_data["file"].name,
+            content=form.content,
+            lines=form.lines,
+            user=request.user,
+        )
+        return redirect(count_import)
+    recent = CountImport.objects.filter(uploaded_by=request.user).defer("content")[:10]
+    context = {"form": form, "recent": recent, "max_mb": MAX_FILE_BYTES // 1024 // 1024}
+    return render(
+        request, "recording/import_upload.html", context, status=400 if form.errors else 200
+    )
+
+
+def _render_preview(request, count_import, *, form=None, notice="", status=200):
+    context = {"count_import": count_import, "notice": notice}
+    if count_import.status == CountImport.Status.PREVIEWED:
+        preview = count_import_preview(count_import=count_import, user=request.user)
+        check = preview.check
+        if preview.can_commit:
+            # What the operator saw; saving refuses if these rows change in the meantime.
+            request.session[_fingerprint_key(count_import.pk)] = preview.digest
+        changing = [r for r in check.rows if r.action in ("create", "update")] if check else []
+        context |= {
+            "preview": preview,
+            "check": check,
+            "errors": check.errors[:MAX_PROBLEMS_SHOWN] if check else [],
+            "warnings": check.warnings[:MAX_PROBLEMS_SHOWN] if check else [],
+            "sample": changing[:SAMPLE_ROWS],
+            "changing": len(changing),
+            "form": form or CountImportCommitForm(),
+        }
+    return render(request, "recording/import_preview.html", context, status=status)
 
 
 @login_required
+@permission_required("recording.add_dailycount", raise_exception=True)
 def preview(request, pk: int):
-    return HttpResponse(status=501)
+    """GET: what saving the upload would do. POST: save it, if nothing changed meanwhile."""
+    count_import = _count_import_for_user(request, pk)
+    if request.method != "POST":
+        return _render_preview(request, count_import)
+
+    already_saved = _("Unggahan ini sudah disimpan sebelumnya; tidak ada yang disimpan lagi.")
+    if count_import.status == CountImport.Status.COMMITTED:
+        messages.info(request, already_saved)
+        return redirect(count_import)
+    form = CountImportCommitForm(request.POST)
+    form.is_valid()  # one optional checkbox: always valid
+    changed = _(
+        "Data berubah sejak pratinjau: ada jumlah untuk alat dan tanggal di berkas ini yang "
+        "diisi atau diubah orang lain. Tidak ada yang disimpan. Periksa pratinjau terbaru di "
+        "bawah, lalu simpan lagi."
+    )
+    digest = request.session.get(_fingerprint_key(pk))
+    if digest is None:
+        # No preview in this session (another browser, an expired session, or a file with
+        # errors, which has no button): show it before anything is saved.
+        notice = _("Tidak ada yang disimpan: periksa pratinjau di bawah dulu, lalu simpan.")
+        return _render_preview(request, count_import, notice=notice, status=409)
+    try:
+        check = count_import_commit(
+            count_import=count_import,
+            user=request.user,
+            confirm=form.cleaned_data["confirm"],
+            expected_fingerprint=PreviewedFingerprint(digest),
+        )
+    except ImportAlreadyCommitted:
+        messages.info(request, already_saved)
+        return redirect(count_import)
+    except CountsRejected as rejected:
+        if rejected.needs_confirmation:
+            form.add_error(
+                "confirm", _("Centang konfirmasi bahwa peringatan sudah diperiksa, lalu simpan.")
+            )
+            return _render_preview(request, count_import, form=form, status=400)
+        if rejected.check.errors and not rejected.check.conflicts:
+            notice = _("Tidak ada yang disimpan: berkas ini sekarang berisi kesalahan.")
+        else:
+            notice = changed
+        return _render_preview(request, count_import, notice=notice, status=409)
+    request.session.pop(_fingerprint_key(pk), None)
+    messages.success(
+        request,
+        _("%(file)s disimpan: %(created)s baru, %(updated)s diperbarui, %(unchanged)s tetap.")
+        % {
+            "file": count_import.file_name,
+            "created": format_number(check.created),
+            "updated": format_number(check.updated),
+            "unchanged": format_number(check.unchanged),
+        },
+    )
+    return redirect(count_import)

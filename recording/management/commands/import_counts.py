@@ -1,0 +1,89 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from ektp_tracker.parsing import FileRefused, format_number
+from recording.imports import count_file_import
+from recording.services import CountsRejected
+
+
+class Command(BaseCommand):
+    help = (
+        "Load daily counts from a CSV (UTF-8, `,` or `;`) or XLSX file with columns "
+        "date,device,count (and optionally note). All rows or none: every error is listed and "
+        "nothing is written unless the whole file is valid; warnings need --confirm."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="CSV or XLSX file, e.g. jumlah_april.csv")
+        parser.add_argument(
+            "--user",
+            help="Username: only devices in this user's area are accepted, and the counts are "
+            "recorded as entered by them. Without it: every device, no user recorded.",
+        )
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="Save rows that have warnings (over capacity, device down, over eligible).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count only; write nothing."
+        )
+
+    def handle(self, *args, file: Path, user: str | None, confirm: bool, dry_run: bool, **opts):
+        acting = self._user(user) if user else None
+        try:
+            content = file.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Berkas {file} tidak dapat dibaca: {exc.strerror}.") from exc
+        try:
+            check = count_file_import(
+                content=content, file_name=file.name, user=acting, confirm=confirm, dry_run=dry_run
+            )
+        except FileRefused as exc:
+            for error in exc.errors:
+                self.stderr.write(error)
+            raise CommandError("Impor dibatalkan, tidak ada data yang disimpan.") from exc
+        except CountsRejected as exc:
+            self._refused(exc)
+        summary = (
+            f"{format_number(check.created)} baru, {format_number(check.updated)} diperbarui, "
+            f"{format_number(check.unchanged)} tetap"
+        )
+        for warning in check.warnings:
+            self.stdout.write(f"Peringatan: {warning}")
+        if dry_run:
+            self.stdout.write(f"Uji coba, tidak ada yang disimpan. Akan: {summary}.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Jumlah harian dimuat: {summary}."))
+
+    def _user(self, username: str):
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"Pengguna {username} tidak ada.")
+        if not user.has_perm("recording.add_dailycount"):
+            raise CommandError(f"Pengguna {username} tidak berhak mengisi jumlah harian.")
+        return user
+
+    def _refused(self, exc: CountsRejected):
+        check = exc.check
+        if check.errors:
+            for error in check.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"Impor dibatalkan, tidak ada data yang disimpan: "
+                f"{format_number(len(check.errors))} kesalahan."
+            )
+        if exc.needs_confirmation:
+            for warning in check.warnings:
+                self.stderr.write(f"Peringatan: {warning}")
+            raise CommandError(
+                f"Tidak ada yang disimpan: {format_number(len(check.warnings))} peringatan. "
+                "Periksa angkanya, lalu jalankan lagi dengan --confirm."
+            )
+        # A row changed or was created by someone else while this file was being saved.
+        raise CommandError(
+            "Tidak ada yang disimpan: data berubah selama impor "
+            f"({format_number(len(check.conflicts))} baris). Jalankan lagi."
+        )
