@@ -6,6 +6,7 @@ the existing rows locked, then writes everything or nothing and keeps the old va
 """
 
 import bisect
+import io
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -438,7 +439,6 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
     user_id = user.pk if user else None
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        import io
 
         quote = connection.ops.quote_name
         # COPY's text format: a tab between values, \N for NULL, backslash escapes.
