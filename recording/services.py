@@ -6,8 +6,8 @@ the existing rows locked, then writes everything or nothing and keeps the old va
 """
 
 import bisect
-import io
 import datetime as dt
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
