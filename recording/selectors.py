@@ -179,6 +179,4 @@ def device_total(*, device: RecordingDevice, as_of: dt.date) -> dict:
 
 def devices_in_scope(scope: UserScope):
     """The devices a user may see and enter counts for (404 for anything else)."""
-    return RecordingDevice.objects.filter(scope.filter_q()).select_related(
-        "sub_district__regency"
-    )
+    return RecordingDevice.objects.filter(scope.filter_q()).select_related("sub_district__regency")

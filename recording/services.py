@@ -439,7 +439,6 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
     user_id = user.pk if user else None
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-
         quote = connection.ops.quote_name
         # COPY's text format: a tab between values, \N for NULL, backslash escapes.
         escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
