@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RecordingConfig(AppConfig):
     name = "recording"
     verbose_name = _("Perekaman")
+
+    def ready(self):
+        from . import rollups  # noqa: F401  (connects the rollup signal handlers)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from districts.models import Campaign, EligiblePopulation, Province, SubDistrict
 
 from .models import DailyCount, DeviceStatusChange, RecordingDevice
+from .rollups import daily_counts_delete, rollup_refresh
 
 SERIAL_PREFIX = "NAT-"
 BENCH_SOURCE = "Data uji beban (bench), bukan data nyata"
@@ -46,7 +47,7 @@ def _date_plus(days_sql: str) -> str:
 def bench_clear() -> int:
     devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX)
     with transaction.atomic():
-        DailyCount.objects.filter(device__in=devices)._raw_delete(DailyCount.objects.db)
+        daily_counts_delete(DailyCount.objects.filter(device__in=devices))
         DeviceStatusChange.objects.filter(device__in=devices).delete()
         deleted, _ = devices.delete()
         EligiblePopulation.objects.filter(source=BENCH_SOURCE).delete()
@@ -136,6 +137,7 @@ def bench_generate(*, days: int = 730, today: dt.date | None = None) -> BenchDat
             for pk in down.values_list("pk", flat=True)[::40]
         ]
     )
+    rollup_refresh("")
     devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX).count()
     counts = DailyCount.objects.filter(device__serial__startswith=SERIAL_PREFIX).count()
     return BenchData(devices, counts, first, today, time.perf_counter() - started)

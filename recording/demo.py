@@ -37,6 +37,7 @@ from districts.services import population_import_rows, regions_import
 
 from .choices import DeviceStatus
 from .models import DailyCount, DeviceStatusChange, RecordingDevice
+from .rollups import daily_counts_delete, rollup_refresh
 from .selectors import AreaOverview, area_overview
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -401,7 +402,7 @@ def devices_replace(*, devices: list[PlannedDevice]) -> dict[str, int]:
     Devices are upserted by serial, so their primary keys survive a reload.
     """
     demo_devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX)
-    DailyCount.objects.filter(device__in=demo_devices).delete()
+    daily_counts_delete(DailyCount.objects.filter(device__in=demo_devices))
     demo_devices.exclude(serial__in=[d.serial for d in devices]).delete()
     fields = ["sub_district_id", "label", "status", "daily_capacity", "commissioned_on"]
     RecordingDevice.objects.bulk_create(
@@ -486,6 +487,7 @@ def demo_load(*, password: str | None = None) -> DemoLoadResult:
     operator_id = get_user_model().objects.get(username=DEMO_USERS[0].username).pk
     daily_counts = daily_counts_create(plan=plan, device_ids=device_ids, operator_id=operator_id)
     status_timeline_create(device_ids=device_ids, plan=plan)
+    rollup_refresh(SUMSEL)
 
     province = Province.objects.get(code=SUMSEL)
     overview = area_overview(code=province.code, name=province.name, as_of=DEMO_TODAY)

@@ -254,3 +254,44 @@ class DailyCountRevision(models.Model):
 
     def __str__(self):
         return f"{self.daily_count}: {self.old_count} → {self.new_count}"
+
+
+class RegencyDailyTotal(models.Model):
+    """Sum of one regency's daily counts on one day (a rollup kept exact with every write).
+
+    The dashboards of the nation and of a province read these instead of millions of counts.
+    """
+
+    regency = models.ForeignKey(
+        "districts.Regency", on_delete=models.CASCADE, related_name="+", db_constraint=True
+    )
+    date = models.DateField()
+    recorded = models.BigIntegerField(default=0)
+    reports = models.IntegerField(default=0, help_text="Number of daily counts that day.")
+
+    class Meta:
+        ordering = ["regency", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "date"], name="regency_total_one_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.date:%Y-%m-%d}: {self.recorded}"
+
+
+class ProvinceDailyTotal(models.Model):
+    """Sum of one province's daily counts on one day (a rollup kept exact with every write)."""
+
+    province = models.ForeignKey("districts.Province", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    recorded = models.BigIntegerField(default=0)
+    reports = models.IntegerField(default=0, help_text="Number of daily counts that day.")
+
+    class Meta:
+        ordering = ["province", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "date"], name="province_total_one_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.province_id} {self.date:%Y-%m-%d}: {self.recorded}"

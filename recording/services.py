@@ -27,6 +27,7 @@ from .models import (
     EntrySource,
     RecordingDevice,
 )
+from .rollups import rollup_apply
 
 # A count above this many times the device's daily capacity cannot be real (a typo, an extra
 # zero); above the capacity itself it is possible (overtime) but needs a second look.
@@ -435,6 +436,15 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
     device-day someone else created meanwhile raises IntegrityError (a conflict), never an
     overwrite; the rows updated are the ones the check locked.
     """
+    # The dashboards' daily totals move in the same transaction.
+    rollup_apply(
+        [(r.device.sub_district_id, r.date, r.count, 1) for r in check.rows if r.action == "create"]
+        + [
+            (r.device.sub_district_id, r.date, r.count - r.existing.count, 0)
+            for r in check.rows
+            if r.action == "update"
+        ]
+    )
     now = timezone.now()
     user_id = user.pk if user else None
     connection = transaction.get_connection()

@@ -209,3 +209,9 @@ def test_loading_again_keeps_the_data_and_issues_a_new_password(loaded, client, 
     assert PASSWORD not in output
     assert not client.login(username="admin", password=PASSWORD)
     assert client.login(username="admin", password=_printed_password(output, "admin"))
+
+
+def test_demo_rollups_equal_the_counts(loaded):
+    from recording.rollups import rollup_differences
+
+    assert rollup_differences() == []

@@ -11,6 +11,7 @@ from django.utils import timezone
 from districts.models import SubDistrict
 from recording.imports import count_file_check, count_file_read, count_file_save
 from recording.models import DailyCount, DailyCountRevision, RecordingDevice
+from recording.rollups import daily_counts_delete
 
 PREFIX = "BENCH-"
 
@@ -86,9 +87,7 @@ class Command(BaseCommand):
         )
 
     def _delete_counts(self):
-        bench = DailyCount.objects.filter(device__serial__startswith=PREFIX)
-        DailyCountRevision.objects.filter(daily_count__in=bench).delete()
-        bench.delete()
+        daily_counts_delete(DailyCount.objects.filter(device__serial__startswith=PREFIX))
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # What autovacuum does in time; a run should not pay for the last run's dead rows.
             with connection.cursor() as cursor:
