@@ -36,9 +36,10 @@ from districts.roles import role_groups_ensure
 from districts.services import population_import_rows, regions_import
 
 from .choices import DeviceStatus
+from .coverage import Dashboard
 from .models import DailyCount, DeviceStatusChange, RecordingDevice
 from .rollups import daily_counts_delete, rollup_refresh
-from .selectors import AreaOverview, area_overview
+from .selectors import area_dashboard
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 ELIGIBLE_CSV = DEMO_DATA_DIR / "eligible_sumsel.csv"
@@ -160,7 +161,7 @@ class DemoLoadResult:
     daily_counts: int
     eligible_rows: int
     campaigns: int
-    coverage: AreaOverview  # Sumatera Selatan and its regencies on DEMO_TODAY
+    coverage: Dashboard  # Sumatera Selatan and its regencies on DEMO_TODAY
 
 
 def apportion(
@@ -490,7 +491,7 @@ def demo_load(*, password: str | None = None) -> DemoLoadResult:
     rollup_refresh(SUMSEL)
 
     province = Province.objects.get(code=SUMSEL)
-    overview = area_overview(code=province.code, name=province.name, as_of=DEMO_TODAY)
+    overview = area_dashboard(region=province, code=province.code, as_of=DEMO_TODAY)
     oku_timur = next(row for row in overview.children if row.code == OKU_TIMUR)
     if (oku_timur.eligible, oku_timur.recorded) != (OKU_TIMUR_ELIGIBLE, OKU_TIMUR_RECORDED):
         # The story's two numbers are the point of the demo; never leave a database without them.

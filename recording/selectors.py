@@ -1,168 +1,414 @@
-"""Reads: coverage of an area and of its child areas, computed in the database."""
+"""Reads: the dashboards of every level, computed in the database in a fixed number of queries.
+
+National and province pages read the daily totals per province/regency (`rollups`); a regency
+page aggregates its own counts (a few hundred thousand rows at most); a kecamatan page its
+devices'. Every figure is as of the day asked for, including which devices were down.
+"""
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Max, Q, Sum
 from django.db.models.functions import Left
 
-from districts.models import EligiblePopulation, Province, Regency, SubDistrict
+from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
 from districts.selectors import UserScope, region_level
 
 from .choices import DeviceStatus
-from .models import DailyCount, RecordingDevice
+from .coverage import RECENT_DAYS, Coverage, Dashboard, DayPoint, DeviceCoverage, DownDevice
+from .models import (
+    DailyCount,
+    DeviceStatusChange,
+    ProvinceDailyTotal,
+    RecordingDevice,
+    RegencyDailyTotal,
+)
 
 # Length of a child's code at each level: national -> "16", province -> "16.08", regency ->
 # "16.08.12". Grouping by a prefix of the sub-district code avoids joining up the tree.
 CHILD_CODE_LENGTH = {0: 2, 1: 5, 2: 8}
 CHILD_MODEL = {0: Province, 1: Regency, 2: SubDistrict}
+SERIES_DAYS = 730
+STATUS_LABELS = dict(DeviceStatus.choices)
 
 
-def coverage_percent(recorded: int, eligible: int) -> Decimal | None:
-    if not eligible:
-        return None
-    return (Decimal(recorded) * 100 / Decimal(eligible)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-
-
-@dataclass
-class Coverage:
-    code: str
-    name: str
-    eligible: int = 0
-    recorded: int = 0
-    devices: int = 0
-    devices_down: int = 0
-    last_report: dt.date | None = None
-    url: str = ""
-
-    @property
-    def coverage_percent(self) -> Decimal | None:
-        return coverage_percent(self.recorded, self.eligible)
-
-    @property
-    def remaining(self) -> int:
-        return max(self.eligible - self.recorded, 0)
-
-
-@dataclass
-class AreaOverview:
-    total: Coverage
-    children: list[Coverage] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-
-
-def _sub_district_filter(code: str, prefix: str = "") -> Q:
-    # `sub_district__code` is the FK column itself (codes are primary keys): no join.
-    key = f"{prefix}sub_district__code"
+def _in_area(code: str, field: str = "sub_district__code") -> Q:
+    """Rows whose sub-district code (at `field`) lies under `code` ("" = the whole country)."""
     if not code:
         return Q()
-    return Q(**{key: code}) | Q(**{f"{key}__startswith": f"{code}."})
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
 
 
-def area_overview(*, code: str, name: str, as_of: dt.date) -> AreaOverview:
-    """Eligible, recorded and device figures for an area (not a sub-district) and its children.
+def _child(field: str, length: int):
+    return Left(field, length, output_field=CharField())
 
-    Four grouped queries whatever the size of the area; the totals are sums of the children.
+
+@dataclass
+class DeviceState:
+    """A device whose status on the day was not operational, from the dated timeline."""
+
+    device_id: int
+    serial: str
+    label: str
+    sub_district_code: str
+    sub_district_name: str
+    capacity: int
+    status: str
+    since: dt.date  # first day of the current down (or retired) spell
+
+
+def device_states(*, code: str, as_of: dt.date) -> dict[int, DeviceState]:
+    """Devices in the area that were broken, at the vendor or retired on `as_of`.
+
+    One query over the status timeline (a few rows per device that ever failed); a device with
+    no change on or before the day was operational.
     """
-    level = region_level(code)
-    length = CHILD_CODE_LENGTH[level]
-    child_model = CHILD_MODEL[level]
-    children_qs = child_model.objects.all()
-    if code:
-        children_qs = children_qs.filter(code__startswith=f"{code}.")
-    rows = {
-        c.code: Coverage(code=c.code, name=c.name, url=c.get_absolute_url()) for c in children_qs
-    }
+    changes = (
+        DeviceStatusChange.objects.filter(_in_area(code, "device__sub_district__code"))
+        .filter(effective_on__lte=as_of, device__commissioned_on__lte=as_of)
+        .order_by("device_id", "effective_on", "id")
+        .values_list(
+            "device_id",
+            "status",
+            "effective_on",
+            "device__serial",
+            "device__label",
+            "device__sub_district_id",
+            "device__sub_district__name",
+            "device__daily_capacity",
+        )
+    )
+    states: dict[int, DeviceState] = {}
+    for device_id, status, day, serial, label, sd_code, sd_name, capacity in changes:
+        if status == DeviceStatus.OPERATIONAL:
+            states.pop(device_id, None)
+            continue
+        current = states.get(device_id)
+        # broken -> at_vendor is one spell of downtime; it started when it broke.
+        same_spell = current and (current.status in DeviceStatus.down()) == (
+            status in DeviceStatus.down()
+        )
+        since = current.since if same_spell else day
+        states[device_id] = DeviceState(
+            device_id, serial, label, sd_code, sd_name, capacity, status, since
+        )
+    return states
 
-    eligible = (
+
+def _down_devices(states: dict[int, DeviceState], as_of: dt.date) -> list[DownDevice]:
+    down = [
+        DownDevice(
+            serial=s.serial,
+            label=s.label,
+            sub_district_code=s.sub_district_code,
+            sub_district_name=s.sub_district_name,
+            status=s.status,
+            status_label=str(STATUS_LABELS[s.status]),
+            since=s.since,
+            days_down=(as_of - s.since).days,
+            url=f"/alat/{s.serial}/",
+        )
+        for s in states.values()
+        if s.status in DeviceStatus.down()
+    ]
+    return sorted(down, key=lambda d: (-d.days_down, d.serial))
+
+
+def _eligible_by_child(code: str, length: int, as_of: dt.date) -> dict[str, int]:
+    return dict(
         EligiblePopulation.objects.current(as_of)
-        .filter(_sub_district_filter(code))
-        .annotate(child=Left("sub_district_id", length, output_field=CharField()))
+        .filter(_in_area(code))
+        .annotate(child=_child("sub_district_id", length))
         .values("child")
         .annotate(total=Sum("eligible"))
+        .values_list("child", "total")
         .order_by()
     )
-    for row in eligible:
-        rows[row["child"]].eligible = row["total"]
 
-    recorded = (
-        DailyCount.objects.filter(_sub_district_filter(code, "device__"), date__lte=as_of)
-        .annotate(child=Left("device__sub_district_id", length, output_field=CharField()))
+
+def _recorded_by_child(code: str, level: int, as_of: dt.date):
+    """(recorded to date, recorded in the last 7 days, last report) per child."""
+    week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
+    if level == 0:
+        rows, key, amount, reported = (
+            ProvinceDailyTotal.objects.all(),
+            "province_id",
+            "recorded",
+            Q(reports__gt=0),
+        )
+    elif level == 1:
+        rows, key, amount, reported = (
+            RegencyDailyTotal.objects.filter(regency__code__startswith=f"{code}."),
+            "regency_id",
+            "recorded",
+            Q(reports__gt=0),
+        )
+    else:
+        rows = DailyCount.objects.filter(_in_area(code, "device__sub_district__code")).annotate(
+            child=_child("device__sub_district_id", CHILD_CODE_LENGTH[level])
+        )
+        key, amount, reported = "child", "count", Q()
+    return {
+        row[key]: (row["to_date"] or 0, row["recent"] or 0, row["last"])
+        for row in rows.filter(date__lte=as_of)
+        .values(key)
+        .annotate(
+            to_date=Sum(amount),
+            recent=Sum(amount, filter=Q(date__gte=week_start)),
+            last=Max("date", filter=reported),
+        )
+        .order_by()
+    }
+
+
+def _series(code: str, level: int, as_of: dt.date, recorded_total: int) -> list[DayPoint]:
+    """The area's recorded count per day over the last two years up to `as_of`."""
+    first = as_of - dt.timedelta(days=SERIES_DAYS - 1)
+    if level == 0:
+        rows, amount = ProvinceDailyTotal.objects.all(), "recorded"
+    elif level == 1:
+        rows, amount = ProvinceDailyTotal.objects.filter(province=code), "recorded"
+    elif level == 2:
+        rows, amount = RegencyDailyTotal.objects.filter(regency=code), "recorded"
+    else:
+        rows, amount = DailyCount.objects.filter(device__sub_district=code), "count"
+    per_day = (
+        rows.filter(date__range=(first, as_of))
+        .values("date")
+        .annotate(total=Sum(amount))
+        .values_list("date", "total")
+        .order_by("date")
+    )
+    per_day = [(day, total or 0) for day, total in per_day]
+    # Cumulative counts end at the area's total, so what came before the window is included.
+    cumulative = recorded_total - sum(total for _, total in per_day)
+    points = []
+    for day, total in per_day:
+        cumulative += total
+        points.append(DayPoint(date=day, recorded=total, cumulative=cumulative))
+    return points
+
+
+def _deadline_by_child(code: str, length: int, as_of: dt.date) -> dict[str, dt.date]:
+    """The deadline of the campaign in force per child (the latest, where children differ)."""
+    campaigns = Campaign.objects.filter(starts_on__lte=as_of)
+    if code:
+        campaigns = campaigns.filter(
+            Q(regency__code=code[:5]) | Q(regency__code__startswith=f"{code}.")
+            if len(code) < 5
+            else Q(regency=code[:5])
+        )
+    # Kecamatan share their regency's campaign.
+    key_length = min(length, 5)
+    per_key = dict(
+        campaigns.annotate(child=_child("regency_id", key_length))
         .values("child")
-        .annotate(total=Sum("count"), last=Max("date"))
+        .annotate(deadline=Max("deadline"))
+        .values_list("child", "deadline")
         .order_by()
     )
-    for row in recorded:
-        rows[row["child"]].recorded = row["total"]
-        rows[row["child"]].last_report = row["last"]
+    return per_key
 
-    devices = (
-        RecordingDevice.objects.filter(_sub_district_filter(code))
-        .exclude(status=DeviceStatus.RETIRED)
-        .annotate(child=Left("sub_district_id", length, output_field=CharField()))
+
+def _device_figures(code: str, length: int, as_of: dt.date, states: dict[int, DeviceState]):
+    """Per child: devices in service, their capacity, and counts reported on the day."""
+    in_service = RecordingDevice.objects.filter(_in_area(code), commissioned_on__lte=as_of)
+    devices = {
+        row["child"]: row
+        for row in in_service.annotate(child=_child("sub_district_id", length))
         .values("child")
-        .annotate(total=Count("id"), down=Count("id", filter=Q(status__in=DeviceStatus.down())))
+        .annotate(total=Count("id"), capacity=Sum("daily_capacity"))
+        .order_by()
+    }
+    not_working = [s.device_id for s in states.values()]
+    reported = dict(
+        DailyCount.objects.filter(_in_area(code, "device__sub_district__code"), date=as_of)
+        .exclude(device_id__in=not_working)
+        .annotate(child=_child("device__sub_district_id", length))
+        .values("child")
+        .annotate(n=Count("id"))
+        .values_list("child", "n")
         .order_by()
     )
-    for row in devices:
-        rows[row["child"]].devices = row["total"]
-        rows[row["child"]].devices_down = row["down"]
-
-    children = list(rows.values())
-    total = Coverage(
-        code=code,
-        name=name,
-        eligible=sum(c.eligible for c in children),
-        recorded=sum(c.recorded for c in children),
-        devices=sum(c.devices for c in children),
-        devices_down=sum(c.devices_down for c in children),
-        last_report=max((c.last_report for c in children if c.last_report), default=None),
+    follow_up = dict(
+        DailyCount.objects.filter(
+            _in_area(code, "device__sub_district__code"), needs_follow_up=True, date__lte=as_of
+        )
+        .annotate(child=_child("device__sub_district_id", length))
+        .values("child")
+        .annotate(n=Count("id"))
+        .values_list("child", "n")
+        .order_by()
     )
-    sources = list(
+    return devices, reported, follow_up
+
+
+def _sum_children(total: Coverage, children: list[Coverage]):
+    for name in (
+        "eligible",
+        "recorded",
+        "recorded_last_7_days",
+        "devices",
+        "devices_down",
+        "working_capacity",
+        "not_reported",
+        "follow_up",
+    ):
+        setattr(total, name, sum(getattr(c, name) for c in children))
+    total.last_report = max((c.last_report for c in children if c.last_report), default=None)
+    longest = max(children, key=lambda c: c.longest_down_days, default=None)
+    if longest and longest.longest_down_days:
+        total.longest_down_days = longest.longest_down_days
+        total.longest_down_since = longest.longest_down_since
+
+
+def _sources(code: str, as_of: dt.date) -> list[str]:
+    return list(
         EligiblePopulation.objects.current(as_of)
-        .filter(_sub_district_filter(code))
+        .filter(_in_area(code))
         .exclude(source="")
         .values_list("source", flat=True)
         .distinct()
         .order_by("source")
     )
-    return AreaOverview(total=total, children=children, sources=sources)
 
 
-def sub_district_devices(*, sub_district: SubDistrict, as_of: dt.date):
-    """The sub-district's devices with what each has recorded up to `as_of`."""
-    return (
-        RecordingDevice.objects.filter(sub_district=sub_district)
+def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
+    """Everything a dashboard shows for an area as of a day; children are areas or devices."""
+    level = region_level(code)
+    if level == 3:
+        return _sub_district_dashboard(region, as_of)
+    length = CHILD_CODE_LENGTH[level]
+    children_qs = CHILD_MODEL[level].objects.all()
+    if code:
+        children_qs = children_qs.filter(code__startswith=f"{code}.")
+    eligible = _eligible_by_child(code, length, as_of)
+    recorded = _recorded_by_child(code, level, as_of)
+    deadlines = _deadline_by_child(code, length, as_of)
+    states = device_states(code=code, as_of=as_of)
+    devices, reported, follow_up = _device_figures(code, length, as_of, states)
+    not_working = defaultdict(list)
+    for state in states.values():
+        not_working[state.sub_district_code[:length]].append(state)
+
+    children = []
+    for child in children_qs.values_list("code", "name"):
+        child_code, name = child
+        done, recent, last = recorded.get(child_code, (0, 0, None))
+        in_service = devices.get(child_code, {"total": 0, "capacity": 0})
+        out = not_working[child_code]
+        retired = [s for s in out if s.status == DeviceStatus.RETIRED]
+        down = [s for s in out if s.status in DeviceStatus.down()]
+        longest = min(down, key=lambda s: s.since, default=None)
+        working = in_service["total"] - len(out)
+        coverage = Coverage(
+            code=child_code,
+            name=name,
+            as_of=as_of,
+            url=f"/wilayah/{child_code}/",
+            eligible=eligible.get(child_code, 0),
+            recorded=done,
+            recorded_last_7_days=recent,
+            deadline=deadlines.get(child_code[:5]) if level == 2 else deadlines.get(child_code),
+            devices=in_service["total"] - len(retired),
+            devices_down=len(down),
+            working_capacity=(in_service["capacity"] or 0) - sum(s.capacity for s in out),
+            longest_down_days=(as_of - longest.since).days if longest else 0,
+            longest_down_since=longest.since if longest else None,
+            last_report=last,
+            not_reported=max(working - reported.get(child_code, 0), 0),
+            follow_up=follow_up.get(child_code, 0),
+        )
+        children.append(coverage)
+
+    total = Coverage(
+        code=code,
+        name=region.name if region else "Indonesia",
+        as_of=as_of,
+        url=f"/wilayah/{code}/" if code else "/wilayah/",
+        deadline=max((c.deadline for c in children if c.deadline), default=None),
+    )
+    _sum_children(total, children)
+    return Dashboard(
+        total=total,
+        children=children,
+        series=_series(code, level, as_of, total.recorded),
+        sources=_sources(code, as_of),
+        down_devices=_down_devices(states, as_of),
+    )
+
+
+def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashboard:
+    code = sub_district.code
+    week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
+    states = device_states(code=code, as_of=as_of)
+    counted = Q(daily_counts__date__lte=as_of)
+    devices = (
+        RecordingDevice.objects.filter(sub_district=sub_district, commissioned_on__lte=as_of)
         .annotate(
-            recorded=Sum("daily_counts__count", filter=Q(daily_counts__date__lte=as_of)),
-            last_report=Max("daily_counts__date", filter=Q(daily_counts__date__lte=as_of)),
+            recorded=Sum("daily_counts__count", filter=counted),
+            recent=Sum(
+                "daily_counts__count", filter=counted & Q(daily_counts__date__gte=week_start)
+            ),
+            last=Max("daily_counts__date", filter=counted),
+            today=Count("daily_counts", filter=Q(daily_counts__date=as_of)),
+            follow_up=Count("daily_counts", filter=counted & Q(daily_counts__needs_follow_up=True)),
         )
         .order_by("serial")
     )
-
-
-def sub_district_overview(*, sub_district: SubDistrict, as_of: dt.date) -> AreaOverview:
-    eligible = (
-        EligiblePopulation.objects.current(as_of)
-        .filter(sub_district=sub_district)
-        .values_list("eligible", "source")
-        .first()
-    )
-    devices = list(sub_district_devices(sub_district=sub_district, as_of=as_of))
+    rows = []
+    for device in devices:
+        state = states.get(device.pk)
+        status = state.status if state else DeviceStatus.OPERATIONAL
+        rows.append(
+            DeviceCoverage(
+                serial=device.serial,
+                label=device.label,
+                url=device.get_absolute_url(),
+                status=status,
+                status_label=str(STATUS_LABELS[status]),
+                daily_capacity=device.daily_capacity,
+                recorded=device.recorded or 0,
+                recorded_last_7_days=device.recent or 0,
+                last_report=device.last,
+                reported_today=device.today > 0,
+                down_since=state.since if state else None,
+                days_down=(as_of - state.since).days if state else 0,
+                follow_up=device.follow_up,
+            )
+        )
+    in_service = [r for r in rows if r.status != DeviceStatus.RETIRED]
+    down = [r for r in in_service if r.status in DeviceStatus.down()]
+    working = [r for r in in_service if r.status not in DeviceStatus.down()]
+    longest = max(down, key=lambda r: r.days_down, default=None)
+    eligible = _eligible_by_child(code, 8, as_of).get(code, 0)
+    deadline = _deadline_by_child(code, 8, as_of).get(code[:5])
     total = Coverage(
-        code=sub_district.code,
+        code=code,
         name=sub_district.name,
-        eligible=eligible[0] if eligible else 0,
-        recorded=sum(d.recorded or 0 for d in devices),
-        devices=sum(1 for d in devices if d.status != DeviceStatus.RETIRED),
-        devices_down=sum(1 for d in devices if d.status in DeviceStatus.down()),
-        last_report=max((d.last_report for d in devices if d.last_report), default=None),
+        as_of=as_of,
+        url=sub_district.get_absolute_url(),
+        eligible=eligible,
+        recorded=sum(r.recorded for r in rows),
+        recorded_last_7_days=sum(r.recorded_last_7_days for r in rows),
+        deadline=deadline,
+        devices=len(in_service),
+        devices_down=len(down),
+        working_capacity=sum(r.daily_capacity for r in working),
+        longest_down_days=longest.days_down if longest else 0,
+        longest_down_since=longest.down_since if longest else None,
+        last_report=max((r.last_report for r in rows if r.last_report), default=None),
+        not_reported=sum(1 for r in working if not r.reported_today),
+        follow_up=sum(r.follow_up for r in rows),
     )
-    sources = [eligible[1]] if eligible and eligible[1] else []
-    return AreaOverview(total=total, children=devices, sources=sources)
+    return Dashboard(
+        total=total,
+        children=rows,
+        series=_series(code, 3, as_of, total.recorded),
+        sources=_sources(code, as_of),
+        down_devices=_down_devices(states, as_of),
+    )
 
 
 def device_recent_counts(*, device: RecordingDevice, as_of: dt.date, days: int = 31):

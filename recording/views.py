@@ -14,10 +14,9 @@ from districts.selectors import (
 from .forms import AsOfForm
 from .models import DailyCountRevision, RecordingDevice
 from .selectors import (
-    area_overview,
+    area_dashboard,
     device_recent_counts,
     device_total,
-    sub_district_overview,
 )
 
 
@@ -54,13 +53,7 @@ def region(request, code: str = NATIONAL):
     }
     if as_of is None:
         return render(request, "recording/region.html", context, status=400)
-    if context["level"] == 3:
-        overview = sub_district_overview(sub_district=region_obj, as_of=as_of)
-    else:
-        overview = area_overview(
-            code=code, name=region_obj.name if region_obj else "Indonesia", as_of=as_of
-        )
-    context["overview"] = overview
+    context["overview"] = area_dashboard(region=region_obj, code=code, as_of=as_of)
     return render(request, "recording/region.html", context)
 
 

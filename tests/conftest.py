@@ -1,11 +1,14 @@
 """Shared fixtures: the region tree loaded once per test session, and the personas."""
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
 
 from districts.choices import Role
 from districts.models import AreaAssignment, Province, Regency, SubDistrict
@@ -16,6 +19,8 @@ OKU_TIMUR = "16.08"
 OKU_SELATAN = "16.09"
 SUMSEL = "16"
 ACEH = "11"
+
+DEMO_PASSWORD = "demo-uji-2012"
 
 _serials = itertools.count(1)
 
@@ -83,3 +88,20 @@ def make_device(db):
         return RecordingDevice.objects.create(sub_district_id=sub_district, **fields)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """Load the demo once per test module; each test runs in a savepoint inside, and the whole
+    load is rolled back after the module's last test, so other modules never see it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_demo", password=DEMO_PASSWORD, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def loaded(demo_output, db):
+    """The demo data (South Sumatra, April 2012) with the command's printed output."""
+    return demo_output

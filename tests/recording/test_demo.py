@@ -3,19 +3,17 @@
 import datetime as dt
 import io
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum
 
-from districts.models import AreaAssignment, Campaign, EligiblePopulation, SubDistrict
+from districts.models import AreaAssignment, Campaign, EligiblePopulation, Province, SubDistrict
 from recording import demo
 from recording.choices import DeviceStatus
 from recording.models import DailyCount, DeviceStatusChange, RecordingDevice
-from recording.selectors import area_overview
+from recording.selectors import area_dashboard
+from tests.conftest import DEMO_PASSWORD as PASSWORD
 
-PASSWORD = "demo-uji-2012"
 D = dt.date
 
 
@@ -23,20 +21,6 @@ def _load(**options) -> str:
     out = io.StringIO()
     call_command("load_demo", stdout=out, **options)
     return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    """Load the demo once for this module; each test runs in a savepoint inside, and the whole
-    load is rolled back after the last test, so other modules never see it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _load(password=PASSWORD)
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def loaded(demo_output, db):
-    return demo_output
 
 
 def _printed_password(output: str, username: str) -> str:
@@ -55,6 +39,10 @@ def _eligible(*, regency: str) -> int:
     return EligiblePopulation.objects.filter(sub_district__regency=regency).aggregate(
         total=Sum("eligible")
     )["total"]
+
+
+def _sumsel_dashboard():
+    return area_dashboard(region=Province.objects.get(code="16"), code="16", as_of=D(2012, 4, 16))
 
 
 def _snapshot() -> dict:
@@ -79,7 +67,9 @@ def test_oku_timur_shows_the_story_figures(loaded):
     assert EligiblePopulation.objects.filter(sub_district__regency=demo.OKU_TIMUR).count() == 20
     assert (recorded, eligible) == (360_381, 442_800)
     assert round(100 * recorded / eligible, 1) == 81.4
-    overview = area_overview(code="16", name="Sumatera Selatan", as_of=D(2012, 4, 16))
+    overview = area_dashboard(
+        region=Province.objects.get(code="16"), code="16", as_of=D(2012, 4, 16)
+    )
     oku_timur = next(c for c in overview.children if c.code == demo.OKU_TIMUR)
     assert (oku_timur.recorded, oku_timur.eligible) == (360_381, 442_800)
     assert str(oku_timur.coverage_percent) == "81.4"
@@ -158,7 +148,9 @@ def test_daily_counts_stay_within_capacity_and_sundays_are_quieter(loaded):
 
 
 def test_other_regencies_are_part_way_and_varied(loaded):
-    overview = area_overview(code="16", name="Sumatera Selatan", as_of=D(2012, 4, 16))
+    overview = area_dashboard(
+        region=Province.objects.get(code="16"), code="16", as_of=D(2012, 4, 16)
+    )
     others = [
         c.coverage_percent
         for c in overview.children
