@@ -12,3 +12,23 @@ class DeviceStatus(models.TextChoices):
     def down(cls) -> list[str]:
         """Statuses in which a station cannot record."""
         return [cls.BROKEN, cls.AT_VENDOR]
+
+
+class RepairEvent(models.TextChoices):
+    """What can happen to a device; each moves it from one status to another."""
+
+    FAULT_REPORTED = "fault_reported", _("Kerusakan dilaporkan")
+    SHIPPED = "shipped", _("Dikirim ke vendor")
+    RETURNED = "returned", _("Kembali dari vendor, beroperasi")
+    FIXED_ON_SITE = "fixed_on_site", _("Diperbaiki di tempat")
+    REPLACED = "replaced", _("Diganti alat baru")
+
+
+# The only ways a device's status may change: event -> (allowed from, to).
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    RepairEvent.FAULT_REPORTED: ((DeviceStatus.OPERATIONAL,), DeviceStatus.BROKEN),
+    RepairEvent.FIXED_ON_SITE: ((DeviceStatus.BROKEN,), DeviceStatus.OPERATIONAL),
+    RepairEvent.SHIPPED: ((DeviceStatus.BROKEN,), DeviceStatus.AT_VENDOR),
+    RepairEvent.RETURNED: ((DeviceStatus.AT_VENDOR,), DeviceStatus.OPERATIONAL),
+    RepairEvent.REPLACED: ((DeviceStatus.BROKEN, DeviceStatus.AT_VENDOR), DeviceStatus.RETIRED),
+}

@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import SubDistrict
 
-from .choices import DeviceStatus
+from .choices import DeviceStatus, RepairEvent
 
 
 class RecordingDeviceQuerySet(models.QuerySet):
@@ -45,6 +45,15 @@ class RecordingDevice(models.Model):
         _("kapasitas harian"), default=100, help_text=_("Orang per hari.")
     )
     commissioned_on = models.DateField(_("mulai beroperasi"))
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("menggantikan alat"),
+        help_text=_("Alat lama di stasiun yang sama, bila alat ini penggantinya."),
+    )
 
     objects = RecordingDeviceQuerySet.as_manager()
 
@@ -63,6 +72,88 @@ class RecordingDevice(models.Model):
 
     def get_absolute_url(self):
         return reverse("device", kwargs={"serial": self.serial})
+
+
+class Vendor(models.Model):
+    """A company that repairs or replaces recording devices (e.g. the national consortium)."""
+
+    name = models.CharField(_("nama"), max_length=120, unique=True)
+    contact = models.CharField(_("kontak"), max_length=200, blank=True)
+    agreed_repair_days = models.PositiveIntegerField(
+        _("waktu perbaikan yang disepakati (hari)"), default=14
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendor")
+
+    def __str__(self):
+        return self.name
+
+
+class Repair(models.Model):
+    """One fault of one device, from its report until the device is back or replaced."""
+
+    device = models.ForeignKey(
+        RecordingDevice, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("alat")
+    )
+    reported_on = models.DateField(_("tanggal rusak"))
+    symptom = models.CharField(_("gejala"), max_length=300)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dilaporkan oleh"),
+    )
+    shipped_on = models.DateField(_("dikirim ke vendor"), null=True, blank=True)
+    vendor = models.ForeignKey(
+        Vendor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repairs",
+        verbose_name=_("vendor"),
+    )
+    vendor_reference = models.CharField(_("nomor tiket vendor"), max_length=100, blank=True)
+    closed_on = models.DateField(_("selesai"), null=True, blank=True)
+    outcome = models.CharField(_("hasil"), max_length=20, choices=RepairEvent.choices, blank=True)
+    replacement = models.OneToOneField(
+        RecordingDevice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("alat pengganti"),
+    )
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("perbaikan")
+        verbose_name_plural = _("perbaikan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shipped_on__isnull=True) | Q(shipped_on__gte=F("reported_on")),
+                name="repair_shipped_after_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("reported_on")),
+                name="repair_closed_after_report",
+            ),
+            # A device has at most one open repair.
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(closed_on__isnull=True), name="repair_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.device} rusak {self.reported_on:%d-%m-%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
 
 
 class DeviceStatusChangeQuerySet(models.QuerySet):
@@ -100,6 +191,15 @@ class DeviceStatusChange(models.Model):
         verbose_name=_("diubah oleh"),
     )
     changed_at = models.DateTimeField(_("diubah pada"), auto_now_add=True)
+    event = models.CharField(_("kejadian"), max_length=20, choices=RepairEvent.choices, blank=True)
+    repair = models.ForeignKey(
+        Repair,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("perbaikan"),
+    )
 
     objects = DeviceStatusChangeQuerySet.as_manager()
 
