@@ -51,6 +51,7 @@ class Coverage:
     last_report: dt.date | None = None
     not_reported: int = 0  # working devices with no count for the day ("belum lapor")
     follow_up: int = 0  # counts marked for follow-up
+    recordings_lost: int = 0  # estimate: days down × each down station's recent daily average
 
     @property
     def coverage_percent(self) -> Decimal | None:
@@ -151,6 +152,12 @@ class DownDevice:
     since: dt.date
     days_down: int
     url: str = ""
+    daily_average_before: Decimal = Decimal(0)  # over the 7 days before it went down
+
+    @property
+    def recordings_lost(self) -> int:
+        """People the station would have recorded while down, at its pace before."""
+        return int((self.daily_average_before * self.days_down).to_integral_value())
 
 
 @dataclass

@@ -8,6 +8,7 @@ devices'. Every figure is as of the day asked for, including which devices were 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import CharField, Count, Max, Q, Sum
 from django.db.models.functions import Left
@@ -96,7 +97,32 @@ def device_states(*, code: str, as_of: dt.date) -> dict[int, DeviceState]:
     return states
 
 
+def _averages_before_down(states: dict[int, DeviceState]) -> dict[int, Decimal]:
+    """Each down device's daily average over the 7 days before it went down (one query)."""
+    down = [s for s in states.values() if s.status in DeviceStatus.down()]
+    if not down:
+        return {}
+    window = Q()
+    for s in down:
+        window |= Q(
+            device_id=s.device_id,
+            date__range=(s.since - dt.timedelta(days=RECENT_DAYS), s.since - dt.timedelta(days=1)),
+        )
+    totals = dict(
+        DailyCount.objects.filter(window)
+        .values("device_id")
+        .annotate(total=Sum("count"))
+        .values_list("device_id", "total")
+        .order_by()
+    )
+    return {
+        s.device_id: (Decimal(totals.get(s.device_id) or 0) / RECENT_DAYS).quantize(Decimal("0.1"))
+        for s in down
+    }
+
+
 def _down_devices(states: dict[int, DeviceState], as_of: dt.date) -> list[DownDevice]:
+    averages = _averages_before_down(states)
     down = [
         DownDevice(
             serial=s.serial,
@@ -108,6 +134,7 @@ def _down_devices(states: dict[int, DeviceState], as_of: dt.date) -> list[DownDe
             since=s.since,
             days_down=(as_of - s.since).days,
             url=f"/alat/{s.serial}/",
+            daily_average_before=averages.get(s.device_id, Decimal(0)),
         )
         for s in states.values()
         if s.status in DeviceStatus.down()
@@ -254,6 +281,7 @@ def _sum_children(total: Coverage, children: list[Coverage]):
         "working_capacity",
         "not_reported",
         "follow_up",
+        "recordings_lost",
     ):
         setattr(total, name, sum(getattr(c, name) for c in children))
     total.last_report = max((c.last_report for c in children if c.last_report), default=None)
@@ -288,6 +316,10 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     deadlines = _deadline_by_child(code, length, as_of)
     states = device_states(code=code, as_of=as_of)
     devices, reported, follow_up = _device_figures(code, length, as_of, states)
+    down_devices = _down_devices(states, as_of)
+    lost = defaultdict(int)
+    for down in down_devices:
+        lost[down.sub_district_code[:length]] += down.recordings_lost
     not_working = defaultdict(list)
     for state in states.values():
         not_working[state.sub_district_code[:length]].append(state)
@@ -319,6 +351,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
             last_report=last,
             not_reported=max(working - reported.get(child_code, 0), 0),
             follow_up=follow_up.get(child_code, 0),
+            recordings_lost=lost[child_code],
         )
         children.append(coverage)
 
@@ -335,7 +368,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         children=children,
         series=_series(code, level, as_of, total.recorded),
         sources=_sources(code, as_of),
-        down_devices=_down_devices(states, as_of),
+        down_devices=down_devices,
     )
 
 
@@ -382,6 +415,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
     down = [r for r in in_service if r.status in DeviceStatus.down()]
     working = [r for r in in_service if r.status not in DeviceStatus.down()]
     longest = max(down, key=lambda r: r.days_down, default=None)
+    down_devices = _down_devices(states, as_of)
     eligible = _eligible_by_child(code, 8, as_of).get(code, 0)
     deadline = _deadline_by_child(code, 8, as_of).get(code[:5])
     total = Coverage(
@@ -401,13 +435,14 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
         last_report=max((r.last_report for r in rows if r.last_report), default=None),
         not_reported=sum(1 for r in working if not r.reported_today),
         follow_up=sum(r.follow_up for r in rows),
+        recordings_lost=sum(d.recordings_lost for d in down_devices),
     )
     return Dashboard(
         total=total,
         children=rows,
         series=_series(code, 3, as_of, total.recorded),
         sources=_sources(code, as_of),
-        down_devices=_down_devices(states, as_of),
+        down_devices=down_devices,
     )
 
 

@@ -124,5 +124,19 @@ def test_a_repaired_device_counts_as_working_again(loaded):
 
 @pytest.mark.parametrize("code", ["", "16", "16.08", "16.08.12"])
 def test_query_count_is_fixed(loaded, code, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         _dashboard(code)
+
+
+def test_recordings_lost_while_down_are_estimated_from_the_pace_before(loaded):
+    dashboard = _dashboard("16.08")
+    for down in dashboard.down_devices:
+        week_before = sum(
+            DailyCount.objects.filter(
+                device__serial=down.serial,
+                date__range=(down.since - dt.timedelta(days=7), down.since - dt.timedelta(days=1)),
+            ).values_list("count", flat=True)
+        )
+        assert down.recordings_lost == round(round(week_before / 7, 1) * down.days_down)
+        assert down.recordings_lost > 0
+    assert dashboard.total.recordings_lost == sum(d.recordings_lost for d in dashboard.down_devices)
