@@ -137,14 +137,13 @@ class SubDistrict(Region):
 class EligiblePopulationQuerySet(models.QuerySet):
     def current(self, as_of):
         """Figures in force on `as_of`: the latest per sub-district dated on or before it."""
-        latest = (
-            self.model.objects.filter(
-                sub_district=models.OuterRef("sub_district"), as_of__lte=as_of
-            )
-            .order_by("-as_of")
-            .values("as_of")[:1]
+        # "No newer figure on or before the day" plans as an anti-join, not a subquery per row.
+        newer = self.model.objects.filter(
+            sub_district=models.OuterRef("sub_district"),
+            as_of__gt=models.OuterRef("as_of"),
+            as_of__lte=as_of,
         )
-        return self.filter(as_of__lte=as_of, as_of=models.Subquery(latest))
+        return self.filter(as_of__lte=as_of).exclude(models.Exists(newer))
 
 
 class EligiblePopulation(models.Model):

@@ -395,3 +395,25 @@ class ProvinceDailyTotal(models.Model):
 
     def __str__(self):
         return f"{self.province_id} {self.date:%Y-%m-%d}: {self.recorded}"
+
+
+class DeviceMonthlyTotal(models.Model):
+    """Sum of one device's daily counts in one calendar month (a rollup kept exact).
+
+    A regency or kecamatan dashboard adds whole months from here and only reads the raw counts
+    of the month it is looking at, so its cost does not grow with the years of data.
+    """
+
+    device = models.ForeignKey(RecordingDevice, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+    recorded = models.BigIntegerField(default=0)
+    reports = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["device", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "month"], name="device_total_one_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.device_id} {self.month:%Y-%m}: {self.recorded}"

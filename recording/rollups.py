@@ -14,21 +14,31 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Count, Sum
-from django.db.models.functions import Left
+from django.db.models.functions import Left, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import DailyCount, DailyCountRevision, ProvinceDailyTotal, RegencyDailyTotal
+from .models import (
+    DailyCount,
+    DailyCountRevision,
+    DeviceMonthlyTotal,
+    ProvinceDailyTotal,
+    RegencyDailyTotal,
+)
 
 REGENCY_CODE_LENGTH = 5
 PROVINCE_CODE_LENGTH = 2
 CHUNK = 500
 
-# (sub-district code, day, Δ recorded, Δ number of reports)
-Delta = tuple[str, dt.date, int, int]
+# (device id, sub-district code, day, Δ recorded, Δ number of reports)
+Delta = tuple[int, str, dt.date, int, int]
 
 
-def _upsert(model, key_column: str, rows: dict[tuple[str, dt.date], list[int]]):
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _upsert(model, key_column: str, day_column: str, rows: dict[tuple, list[int]]):
     table = connection.ops.quote_name(model._meta.db_table)
     # Sorted, so concurrent writers lock rollup rows in the same order (no deadlocks).
     items = sorted((code, day, r, n) for (code, day), (r, n) in rows.items() if r or n)
@@ -38,8 +48,8 @@ def _upsert(model, key_column: str, rows: dict[tuple[str, dt.date], list[int]]):
         params = [value for item in chunk for value in item]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} ({key_column}, date, recorded, reports) VALUES {values} "
-                f"ON CONFLICT ({key_column}, date) DO UPDATE SET "
+                f"INSERT INTO {table} ({key_column}, {day_column}, recorded, reports) "
+                f"VALUES {values} ON CONFLICT ({key_column}, {day_column}) DO UPDATE SET "
                 f"recorded = {table}.recorded + excluded.recorded, "
                 f"reports = {table}.reports + excluded.reports",
                 params,
@@ -47,16 +57,22 @@ def _upsert(model, key_column: str, rows: dict[tuple[str, dt.date], list[int]]):
 
 
 def rollup_apply(deltas: Iterable[Delta]):
-    """Add a batch's changes to both rollups (call inside the write's transaction)."""
+    """Add a batch's changes to the rollups (call inside the write's transaction)."""
     regencies: dict = defaultdict(lambda: [0, 0])
     provinces: dict = defaultdict(lambda: [0, 0])
-    for code, day, recorded, reports in deltas:
-        for bucket, length in ((regencies, REGENCY_CODE_LENGTH), (provinces, PROVINCE_CODE_LENGTH)):
-            totals = bucket[(code[:length], day)]
+    device_months: dict = defaultdict(lambda: [0, 0])
+    for device_id, code, day, recorded, reports in deltas:
+        for bucket, key in (
+            (regencies, (code[:REGENCY_CODE_LENGTH], day)),
+            (provinces, (code[:PROVINCE_CODE_LENGTH], day)),
+            (device_months, (device_id, month_start(day))),
+        ):
+            totals = bucket[key]
             totals[0] += recorded
             totals[1] += reports
-    _upsert(RegencyDailyTotal, "regency_id", regencies)
-    _upsert(ProvinceDailyTotal, "province_id", provinces)
+    _upsert(RegencyDailyTotal, "regency_id", "date", regencies)
+    _upsert(ProvinceDailyTotal, "province_id", "date", provinces)
+    _upsert(DeviceMonthlyTotal, "device_id", "month", device_months)
 
 
 def _counts_grouped(length: int, area_code: str = ""):
@@ -89,6 +105,30 @@ def rollup_refresh(area_code: str = ""):
     province_prefix = next(iter(provinces)) if provinces else ""
     _area_filter(ProvinceDailyTotal, "province__code", province_prefix).delete()
     _insert_grouped(ProvinceDailyTotal, "province_id", PROVINCE_CODE_LENGTH, province_prefix)
+    device_months = DeviceMonthlyTotal.objects.all()
+    if area_code:
+        device_months = device_months.filter(device__sub_district__code__startswith=area_code)
+    device_months.delete()
+    sql, params = _device_months_grouped(area_code).query.sql_with_params()
+    table = connection.ops.quote_name(DeviceMonthlyTotal._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (device_id, month, recorded, reports) "
+            f"SELECT device_id, month, recorded, reports FROM ({sql}) AS grouped",
+            params,
+        )
+
+
+def _device_months_grouped(area_code: str = ""):
+    counts = DailyCount.objects.all()
+    if area_code:
+        counts = counts.filter(device__sub_district__code__startswith=area_code)
+    return (
+        counts.annotate(month=TruncMonth("date"))
+        .values("device_id", "month")
+        .annotate(recorded=Sum("count"), reports=Count("id"))
+        .order_by()
+    )
 
 
 def _insert_grouped(model, key_column: str, length: int, area_code: str):
@@ -115,6 +155,26 @@ class RollupDifference:
 def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
     """Every (area, day) where a rollup differs from the sum of the counts."""
     differences = []
+    expected_months = {
+        (row["device_id"], row["month"]): (row["recorded"], row["reports"])
+        for row in _device_months_grouped()
+    }
+    stored_months = {
+        (device_id, month): (recorded, reports)
+        for device_id, month, recorded, reports in DeviceMonthlyTotal.objects.values_list(
+            "device_id", "month", "recorded", "reports"
+        ).order_by()
+        if recorded or reports
+    }
+    for device_id, month in sorted(expected_months.keys() | stored_months.keys()):
+        want = expected_months.get((device_id, month), (0, 0))
+        have = stored_months.get((device_id, month), (0, 0))
+        if want != have:
+            differences.append(
+                RollupDifference(
+                    DeviceMonthlyTotal._meta.db_table, str(device_id), month, have, want
+                )
+            )
     for model, key, length in (
         (RegencyDailyTotal, "regency_id", REGENCY_CODE_LENGTH),
         (ProvinceDailyTotal, "province_id", PROVINCE_CODE_LENGTH),
@@ -176,7 +236,7 @@ def _remember_old_count(sender, instance, raw=False, **kwargs):
         return
     instance._rollup_before = (
         DailyCount.objects.filter(pk=instance.pk)
-        .values_list("device__sub_district_id", "date", "count")
+        .values_list("device__sub_district_id", "date", "count", "device_id")
         .first()
         if instance.pk
         else None
@@ -189,12 +249,14 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         return
     code = instance.device.sub_district_id
     before = getattr(instance, "_rollup_before", None)
-    deltas = [(code, instance.date, instance.count, 1)]
+    deltas = [(instance.device_id, code, instance.date, instance.count, 1)]
     if before:
-        deltas.append((before[0], before[1], -before[2], -1))
+        deltas.append((before[3], before[0], before[1], -before[2], -1))
     rollup_apply(deltas)
 
 
 @receiver(post_delete, sender=DailyCount, dispatch_uid="rollup_after_delete")
 def _after_delete(sender, instance, **kwargs):
-    rollup_apply([(instance.device.sub_district_id, instance.date, -instance.count, -1)])
+    rollup_apply(
+        [(instance.device_id, instance.device.sub_district_id, instance.date, -instance.count, -1)]
+    )

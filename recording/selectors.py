@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Max, Q, Sum
+from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Left
 
 from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
@@ -20,11 +20,13 @@ from .choices import DeviceStatus
 from .coverage import RECENT_DAYS, Coverage, Dashboard, DayPoint, DeviceCoverage, DownDevice
 from .models import (
     DailyCount,
+    DeviceMonthlyTotal,
     DeviceStatusChange,
     ProvinceDailyTotal,
     RecordingDevice,
     RegencyDailyTotal,
 )
+from .rollups import month_start
 
 # Length of a child's code at each level: national -> "16", province -> "16.08", regency ->
 # "16.08.12". Grouping by a prefix of the sub-district code avoids joining up the tree.
@@ -142,49 +144,98 @@ def _down_devices(states: dict[int, DeviceState], as_of: dt.date) -> list[DownDe
     return sorted(down, key=lambda d: (-d.days_down, d.serial))
 
 
-def _eligible_by_child(code: str, length: int, as_of: dt.date) -> dict[str, int]:
-    return dict(
+def _eligible_by_child(code: str, length: int, as_of: dt.date) -> tuple[dict[str, int], list]:
+    """Eligible population per child, and the sources those figures come from (one query)."""
+    eligible: dict[str, int] = defaultdict(int)
+    sources = set()
+    for child, source, total in (
         EligiblePopulation.objects.current(as_of)
         .filter(_in_area(code))
         .annotate(child=_child("sub_district_id", length))
-        .values("child")
+        .values("child", "source")
         .annotate(total=Sum("eligible"))
-        .values_list("child", "total")
+        .values_list("child", "source", "total")
         .order_by()
-    )
+    ):
+        eligible[child] += total
+        if source:
+            sources.add(source)
+    return eligible, sorted(sources)
 
 
-def _recorded_by_child(code: str, level: int, as_of: dt.date):
-    """(recorded to date, recorded in the last 7 days, last report) per child."""
+def _recorded_by_child(level: int, as_of: dt.date, child_codes: list[str]):
+    """(recorded to date, recorded in the last 7 days, last report) per child province or
+    regency, from the daily totals."""
     week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     if level == 0:
-        rows, key, amount, reported = (
-            ProvinceDailyTotal.objects.all(),
-            "province_id",
-            "recorded",
-            Q(reports__gt=0),
-        )
-    elif level == 1:
-        rows, key, amount, reported = (
-            RegencyDailyTotal.objects.filter(regency__code__startswith=f"{code}."),
-            "regency_id",
-            "recorded",
-            Q(reports__gt=0),
-        )
+        rows, key = ProvinceDailyTotal.objects.all(), "province_id"
     else:
-        rows = DailyCount.objects.filter(_in_area(code, "device__sub_district__code")).annotate(
-            child=_child("device__sub_district_id", CHILD_CODE_LENGTH[level])
-        )
-        key, amount, reported = "child", "count", Q()
+        rows, key = RegencyDailyTotal.objects.filter(regency__in=child_codes), "regency_id"
     return {
-        row[key]: (row["to_date"] or 0, row["recent"] or 0, row["last"])
+        row[key]: (row["to_date"] or 0, row["recent"] or 0, row["last"], row["today"] or 0)
         for row in rows.filter(date__lte=as_of)
         .values(key)
         .annotate(
-            to_date=Sum(amount),
-            recent=Sum(amount, filter=Q(date__gte=week_start)),
-            last=Max("date", filter=reported),
+            to_date=Sum("recorded"),
+            recent=Sum("recorded", filter=Q(date__gte=week_start)),
+            last=Max("date", filter=Q(reports__gt=0)),
+            today=Sum("reports", filter=Q(date=as_of)),
         )
+        .order_by()
+    }
+
+
+def _recorded_by_device(devices, as_of: dt.date, key: str):
+    """(recorded to date, last 7 days, reports on the day) per `key` of the given devices.
+
+    Whole months come from the device-month totals; only the raw counts of the current month
+    (and of the last 7 days) are read, so the cost does not grow with the years of data.
+    """
+    this_month = month_start(as_of)
+    week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
+    figures: dict = defaultdict(lambda: [0, 0, 0])
+    for row in (
+        DeviceMonthlyTotal.objects.filter(device__in=devices, month__lt=this_month)
+        .annotate(key=_key(key))
+        .values("key")
+        .annotate(total=Sum("recorded"))
+        .order_by()
+    ):
+        figures[row["key"]][0] += row["total"] or 0
+    for row in (
+        DailyCount.objects.filter(
+            device__in=devices, date__range=(min(this_month, week_start), as_of)
+        )
+        .annotate(key=_key(key))
+        .values("key")
+        .annotate(
+            month=Sum("count", filter=Q(date__gte=this_month)),
+            recent=Sum("count", filter=Q(date__gte=week_start)),
+            today=Count("id", filter=Q(date=as_of)),
+        )
+        .order_by()
+    ):
+        figures[row["key"]][0] += row["month"] or 0
+        figures[row["key"]][1] += row["recent"] or 0
+        figures[row["key"]][2] += row["today"] or 0
+    return figures
+
+
+def _key(key: str):
+    return F("device_id") if key == "device" else _child("device__sub_district_id", 8)
+
+
+def _last_reports(devices, as_of: dt.date) -> dict[int, tuple[str, dt.date | None]]:
+    """Each device's last report on or before the day: one index probe per device."""
+    last = (
+        DailyCount.objects.filter(device=OuterRef("pk"), date__lte=as_of)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    return {
+        pk: (sub_district, day)
+        for pk, sub_district, day in devices.annotate(last=Subquery(last))
+        .values_list("pk", "sub_district_id", "last")
         .order_by()
     }
 
@@ -238,37 +289,43 @@ def _deadline_by_child(code: str, length: int, as_of: dt.date) -> dict[str, dt.d
     return per_key
 
 
-def _device_figures(code: str, length: int, as_of: dt.date, states: dict[int, DeviceState]):
-    """Per child: devices in service, their capacity, and counts reported on the day."""
-    in_service = RecordingDevice.objects.filter(_in_area(code), commissioned_on__lte=as_of)
-    devices = {
+def _device_figures(code: str, length: int, as_of: dt.date):
+    """Per child: devices in service on the day and their daily capacity."""
+    return {
         row["child"]: row
-        for row in in_service.annotate(child=_child("sub_district_id", length))
+        for row in RecordingDevice.objects.filter(_in_area(code), commissioned_on__lte=as_of)
+        .annotate(child=_child("sub_district_id", length))
         .values("child")
         .annotate(total=Count("id"), capacity=Sum("daily_capacity"))
         .order_by()
     }
-    not_working = [s.device_id for s in states.values()]
-    reported = dict(
-        DailyCount.objects.filter(_in_area(code, "device__sub_district__code"), date=as_of)
-        .exclude(device_id__in=not_working)
-        .annotate(child=_child("device__sub_district_id", length))
-        .values("child")
-        .annotate(n=Count("id"))
-        .values_list("child", "n")
-        .order_by()
-    )
-    follow_up = dict(
+
+
+def _follow_up_by(code: str, as_of: dt.date, key) -> dict:
+    return dict(
         DailyCount.objects.filter(
             _in_area(code, "device__sub_district__code"), needs_follow_up=True, date__lte=as_of
         )
+        .annotate(key=key)
+        .values("key")
+        .annotate(n=Count("id"))
+        .values_list("key", "n")
+        .order_by()
+    )
+
+
+def _reports_of_down_devices(states: dict[int, DeviceState], as_of: dt.date, length: int):
+    """Counts entered on the day for devices that were down (they are not "reporting")."""
+    if not states:
+        return {}
+    return dict(
+        DailyCount.objects.filter(device_id__in=list(states), date=as_of)
         .annotate(child=_child("device__sub_district_id", length))
         .values("child")
         .annotate(n=Count("id"))
         .values_list("child", "n")
         .order_by()
     )
-    return devices, reported, follow_up
 
 
 def _sum_children(total: Coverage, children: list[Coverage]):
@@ -291,17 +348,6 @@ def _sum_children(total: Coverage, children: list[Coverage]):
         total.longest_down_since = longest.longest_down_since
 
 
-def _sources(code: str, as_of: dt.date) -> list[str]:
-    return list(
-        EligiblePopulation.objects.current(as_of)
-        .filter(_in_area(code))
-        .exclude(source="")
-        .values_list("source", flat=True)
-        .distinct()
-        .order_by("source")
-    )
-
-
 def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     """Everything a dashboard shows for an area as of a day; children are areas or devices."""
     level = region_level(code)
@@ -311,11 +357,28 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     children_qs = CHILD_MODEL[level].objects.all()
     if code:
         children_qs = children_qs.filter(code__startswith=f"{code}.")
-    eligible = _eligible_by_child(code, length, as_of)
-    recorded = _recorded_by_child(code, level, as_of)
+    child_rows = list(children_qs.values_list("code", "name"))
+    child_codes = [c for c, _ in child_rows]
+    eligible, sources = _eligible_by_child(code, length, as_of)
     deadlines = _deadline_by_child(code, length, as_of)
     states = device_states(code=code, as_of=as_of)
-    devices, reported, follow_up = _device_figures(code, length, as_of, states)
+    devices = _device_figures(code, length, as_of)
+    follow_up = _follow_up_by(code, as_of, _child("device__sub_district_id", length))
+    if level < 2:
+        recorded = _recorded_by_child(level, as_of, child_codes)
+        down_reports = _reports_of_down_devices(states, as_of, length)
+        last_report = {}
+    else:
+        in_area = RecordingDevice.objects.filter(_in_area(code))
+        by_child = _recorded_by_device(in_area, as_of, "child")
+        recorded = {
+            child: (done, recent, None, today) for child, (done, recent, today) in by_child.items()
+        }
+        down_reports = _reports_of_down_devices(states, as_of, length)
+        last_report = {}
+        for sub_district, day in _last_reports(in_area, as_of).values():
+            if day and (sub_district not in last_report or day > last_report[sub_district]):
+                last_report[sub_district] = day
     down_devices = _down_devices(states, as_of)
     lost = defaultdict(int)
     for down in down_devices:
@@ -325,35 +388,36 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         not_working[state.sub_district_code[:length]].append(state)
 
     children = []
-    for child in children_qs.values_list("code", "name"):
-        child_code, name = child
-        done, recent, last = recorded.get(child_code, (0, 0, None))
+    for child_code, name in child_rows:
+        done, recent, last, reports_today = recorded.get(child_code, (0, 0, None, 0))
         in_service = devices.get(child_code, {"total": 0, "capacity": 0})
         out = not_working[child_code]
         retired = [s for s in out if s.status == DeviceStatus.RETIRED]
         down = [s for s in out if s.status in DeviceStatus.down()]
         longest = min(down, key=lambda s: s.since, default=None)
         working = in_service["total"] - len(out)
-        coverage = Coverage(
-            code=child_code,
-            name=name,
-            as_of=as_of,
-            url=f"/wilayah/{child_code}/",
-            eligible=eligible.get(child_code, 0),
-            recorded=done,
-            recorded_last_7_days=recent,
-            deadline=deadlines.get(child_code[:5]) if level == 2 else deadlines.get(child_code),
-            devices=in_service["total"] - len(retired),
-            devices_down=len(down),
-            working_capacity=(in_service["capacity"] or 0) - sum(s.capacity for s in out),
-            longest_down_days=(as_of - longest.since).days if longest else 0,
-            longest_down_since=longest.since if longest else None,
-            last_report=last,
-            not_reported=max(working - reported.get(child_code, 0), 0),
-            follow_up=follow_up.get(child_code, 0),
-            recordings_lost=lost[child_code],
+        working_reports = reports_today - down_reports.get(child_code, 0)
+        children.append(
+            Coverage(
+                code=child_code,
+                name=name,
+                as_of=as_of,
+                url=f"/wilayah/{child_code}/",
+                eligible=eligible.get(child_code, 0),
+                recorded=done,
+                recorded_last_7_days=recent,
+                deadline=deadlines.get(child_code[:5]) if level == 2 else deadlines.get(child_code),
+                devices=in_service["total"] - len(retired),
+                devices_down=len(down),
+                working_capacity=(in_service["capacity"] or 0) - sum(s.capacity for s in out),
+                longest_down_days=(as_of - longest.since).days if longest else 0,
+                longest_down_since=longest.since if longest else None,
+                last_report=last or last_report.get(child_code),
+                not_reported=max(working - working_reports, 0),
+                follow_up=follow_up.get(child_code, 0),
+                recordings_lost=lost[child_code],
+            )
         )
-        children.append(coverage)
 
     total = Coverage(
         code=code,
@@ -367,33 +431,23 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         total=total,
         children=children,
         series=_series(code, level, as_of, total.recorded),
-        sources=_sources(code, as_of),
+        sources=sources,
         down_devices=down_devices,
     )
 
 
 def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashboard:
     code = sub_district.code
-    week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     states = device_states(code=code, as_of=as_of)
-    counted = Q(daily_counts__date__lte=as_of)
-    devices = (
-        RecordingDevice.objects.filter(sub_district=sub_district, commissioned_on__lte=as_of)
-        .annotate(
-            recorded=Sum("daily_counts__count", filter=counted),
-            recent=Sum(
-                "daily_counts__count", filter=counted & Q(daily_counts__date__gte=week_start)
-            ),
-            last=Max("daily_counts__date", filter=counted),
-            today=Count("daily_counts", filter=Q(daily_counts__date=as_of)),
-            follow_up=Count("daily_counts", filter=counted & Q(daily_counts__needs_follow_up=True)),
-        )
-        .order_by("serial")
-    )
+    devices = RecordingDevice.objects.filter(sub_district=sub_district, commissioned_on__lte=as_of)
+    figures = _recorded_by_device(devices, as_of, "device")
+    last_reports = _last_reports(devices, as_of)
+    follow_up = _follow_up_by(code, as_of, F("device_id"))
     rows = []
-    for device in devices:
+    for device in devices.order_by("serial"):
         state = states.get(device.pk)
         status = state.status if state else DeviceStatus.OPERATIONAL
+        done, recent, today = figures.get(device.pk, (0, 0, 0))
         rows.append(
             DeviceCoverage(
                 serial=device.serial,
@@ -402,13 +456,13 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
                 status=status,
                 status_label=str(STATUS_LABELS[status]),
                 daily_capacity=device.daily_capacity,
-                recorded=device.recorded or 0,
-                recorded_last_7_days=device.recent or 0,
-                last_report=device.last,
-                reported_today=device.today > 0,
+                recorded=done,
+                recorded_last_7_days=recent,
+                last_report=last_reports.get(device.pk, (None, None))[1],
+                reported_today=today > 0,
                 down_since=state.since if state else None,
                 days_down=(as_of - state.since).days if state else 0,
-                follow_up=device.follow_up,
+                follow_up=follow_up.get(device.pk, 0),
             )
         )
     in_service = [r for r in rows if r.status != DeviceStatus.RETIRED]
@@ -416,14 +470,14 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
     working = [r for r in in_service if r.status not in DeviceStatus.down()]
     longest = max(down, key=lambda r: r.days_down, default=None)
     down_devices = _down_devices(states, as_of)
-    eligible = _eligible_by_child(code, 8, as_of).get(code, 0)
+    eligible, sources = _eligible_by_child(code, 8, as_of)
     deadline = _deadline_by_child(code, 8, as_of).get(code[:5])
     total = Coverage(
         code=code,
         name=sub_district.name,
         as_of=as_of,
         url=sub_district.get_absolute_url(),
-        eligible=eligible,
+        eligible=eligible.get(code, 0),
         recorded=sum(r.recorded for r in rows),
         recorded_last_7_days=sum(r.recorded_last_7_days for r in rows),
         deadline=deadline,
@@ -441,7 +495,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
         total=total,
         children=rows,
         series=_series(code, 3, as_of, total.recorded),
-        sources=_sources(code, as_of),
+        sources=sources,
         down_devices=down_devices,
     )
 

@@ -438,9 +438,13 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
     """
     # The dashboards' daily totals move in the same transaction.
     rollup_apply(
-        [(r.device.sub_district_id, r.date, r.count, 1) for r in check.rows if r.action == "create"]
+        [
+            (r.device.pk, r.device.sub_district_id, r.date, r.count, 1)
+            for r in check.rows
+            if r.action == "create"
+        ]
         + [
-            (r.device.sub_district_id, r.date, r.count - r.existing.count, 0)
+            (r.device.pk, r.device.sub_district_id, r.date, r.count - r.existing.count, 0)
             for r in check.rows
             if r.action == "update"
         ]

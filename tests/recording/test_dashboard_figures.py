@@ -124,7 +124,7 @@ def test_a_repaired_device_counts_as_working_again(loaded):
 
 @pytest.mark.parametrize("code", ["", "16", "16.08", "16.08.12"])
 def test_query_count_is_fixed(loaded, code, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         _dashboard(code)
 
 
