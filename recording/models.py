@@ -417,3 +417,25 @@ class DeviceMonthlyTotal(models.Model):
 
     def __str__(self):
         return f"{self.device_id} {self.month:%Y-%m}: {self.recorded}"
+
+
+class AreaMonthlyTotal(models.Model):
+    """Sum of a province's (`16`) or a regency's (`16.08`) counts in one month (a rollup).
+
+    National and province dashboards add whole months from here and read the daily totals only
+    for the month they look at.
+    """
+
+    area = models.CharField(max_length=5)
+    month = models.DateField(help_text="First day of the month.")
+    recorded = models.BigIntegerField(default=0)
+    reports = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["area", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month"], name="area_total_one_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.month:%Y-%m}: {self.recorded}"

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Left, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from .models import (
+    AreaMonthlyTotal,
     DailyCount,
     DailyCountRevision,
     DeviceMonthlyTotal,
@@ -61,11 +62,15 @@ def rollup_apply(deltas: Iterable[Delta]):
     regencies: dict = defaultdict(lambda: [0, 0])
     provinces: dict = defaultdict(lambda: [0, 0])
     device_months: dict = defaultdict(lambda: [0, 0])
+    area_months: dict = defaultdict(lambda: [0, 0])
     for device_id, code, day, recorded, reports in deltas:
+        month = month_start(day)
         for bucket, key in (
             (regencies, (code[:REGENCY_CODE_LENGTH], day)),
             (provinces, (code[:PROVINCE_CODE_LENGTH], day)),
-            (device_months, (device_id, month_start(day))),
+            (device_months, (device_id, month)),
+            (area_months, (code[:REGENCY_CODE_LENGTH], month)),
+            (area_months, (code[:PROVINCE_CODE_LENGTH], month)),
         ):
             totals = bucket[key]
             totals[0] += recorded
@@ -73,6 +78,7 @@ def rollup_apply(deltas: Iterable[Delta]):
     _upsert(RegencyDailyTotal, "regency_id", "date", regencies)
     _upsert(ProvinceDailyTotal, "province_id", "date", provinces)
     _upsert(DeviceMonthlyTotal, "device_id", "month", device_months)
+    _upsert(AreaMonthlyTotal, "area", "month", area_months)
 
 
 def _counts_grouped(length: int, area_code: str = ""):
@@ -105,6 +111,7 @@ def rollup_refresh(area_code: str = ""):
     province_prefix = next(iter(provinces)) if provinces else ""
     _area_filter(ProvinceDailyTotal, "province__code", province_prefix).delete()
     _insert_grouped(ProvinceDailyTotal, "province_id", PROVINCE_CODE_LENGTH, province_prefix)
+    _refresh_area_months(area_code)
     device_months = DeviceMonthlyTotal.objects.all()
     if area_code:
         device_months = device_months.filter(device__sub_district__code__startswith=area_code)
@@ -117,6 +124,34 @@ def rollup_refresh(area_code: str = ""):
             f"SELECT device_id, month, recorded, reports FROM ({sql}) AS grouped",
             params,
         )
+
+
+def _refresh_area_months(area_code: str):
+    """Month rows of the regencies and provinces under `area_code`, from the daily totals."""
+    province = area_code[:PROVINCE_CODE_LENGTH]
+    months = AreaMonthlyTotal.objects.all()
+    if area_code:
+        months = months.filter(Q(area=province) | Q(area__startswith=f"{area_code}"))
+    months.delete()
+    table = connection.ops.quote_name(AreaMonthlyTotal._meta.db_table)
+    for model, key in ((RegencyDailyTotal, "regency_id"), (ProvinceDailyTotal, "province_id")):
+        rows = model.objects.all()
+        if area_code:
+            prefix = area_code if model is RegencyDailyTotal else province
+            rows = rows.filter(**{f"{key.removesuffix('_id')}__code__startswith": prefix})
+        grouped = (
+            rows.annotate(month=TruncMonth("date"))
+            .values(key, "month")
+            .annotate(recorded=Sum("recorded"), reports=Sum("reports"))
+            .order_by()
+        )
+        sql, params = grouped.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (area, month, recorded, reports) "
+                f"SELECT {key}, month, recorded, reports FROM ({sql}) AS grouped",
+                params,
+            )
 
 
 def _device_months_grouped(area_code: str = ""):
@@ -174,6 +209,31 @@ def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
                 RollupDifference(
                     DeviceMonthlyTotal._meta.db_table, str(device_id), month, have, want
                 )
+            )
+    stored_areas = {
+        (area, month): (recorded, reports)
+        for area, month, recorded, reports in AreaMonthlyTotal.objects.values_list(
+            "area", "month", "recorded", "reports"
+        ).order_by()
+        if recorded or reports
+    }
+    expected_areas = {}
+    for length in (REGENCY_CODE_LENGTH, PROVINCE_CODE_LENGTH):
+        for row in (
+            DailyCount.objects.annotate(
+                area=Left("device__sub_district_id", length), month=TruncMonth("date")
+            )
+            .values("area", "month")
+            .annotate(recorded=Sum("count"), reports=Count("id"))
+            .order_by()
+        ):
+            expected_areas[(row["area"], row["month"])] = (row["recorded"], row["reports"])
+    for area, month in sorted(expected_areas.keys() | stored_areas.keys()):
+        want = expected_areas.get((area, month), (0, 0))
+        have = stored_areas.get((area, month), (0, 0))
+        if want != have:
+            differences.append(
+                RollupDifference(AreaMonthlyTotal._meta.db_table, area, month, have, want)
             )
     for model, key, length in (
         (RegencyDailyTotal, "regency_id", REGENCY_CODE_LENGTH),

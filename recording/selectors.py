@@ -19,6 +19,7 @@ from districts.selectors import UserScope, region_level
 from .choices import DeviceStatus
 from .coverage import RECENT_DAYS, Coverage, Dashboard, DayPoint, DeviceCoverage, DownDevice
 from .models import (
+    AreaMonthlyTotal,
     DailyCount,
     DeviceMonthlyTotal,
     DeviceStatusChange,
@@ -164,25 +165,52 @@ def _eligible_by_child(code: str, length: int, as_of: dt.date) -> tuple[dict[str
 
 
 def _recorded_by_child(level: int, as_of: dt.date, child_codes: list[str]):
-    """(recorded to date, recorded in the last 7 days, last report) per child province or
-    regency, from the daily totals."""
+    """(recorded to date, last 7 days, last report, reports on the day) per child province or
+    regency: whole months from the monthly totals, the rest from the daily totals."""
+    this_month = month_start(as_of)
     week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     if level == 0:
-        rows, key = ProvinceDailyTotal.objects.all(), "province_id"
+        daily, key = ProvinceDailyTotal.objects.filter(province__in=child_codes), "province"
     else:
-        rows, key = RegencyDailyTotal.objects.filter(regency__in=child_codes), "regency_id"
-    return {
-        row[key]: (row["to_date"] or 0, row["recent"] or 0, row["last"], row["today"] or 0)
-        for row in rows.filter(date__lte=as_of)
-        .values(key)
+        daily, key = RegencyDailyTotal.objects.filter(regency__in=child_codes), "regency"
+    figures: dict = {code: [0, 0, None, 0] for code in child_codes}
+    for area, total in (
+        AreaMonthlyTotal.objects.filter(area__in=child_codes, month__lt=this_month)
+        .values("area")
+        .annotate(total=Sum("recorded"))
+        .values_list("area", "total")
+        .order_by()
+    ):
+        figures[area][0] += total or 0
+    for row in (
+        daily.filter(date__range=(min(this_month, week_start), as_of))
+        .values(f"{key}_id")
         .annotate(
-            to_date=Sum("recorded"),
+            month=Sum("recorded", filter=Q(date__gte=this_month)),
             recent=Sum("recorded", filter=Q(date__gte=week_start)),
-            last=Max("date", filter=Q(reports__gt=0)),
             today=Sum("reports", filter=Q(date=as_of)),
         )
         .order_by()
-    }
+    ):
+        totals = figures[row[f"{key}_id"]]
+        totals[0] += row["month"] or 0
+        totals[1] += row["recent"] or 0
+        totals[3] += row["today"] or 0
+    # The last day anything was reported: one backward index probe per child.
+    last = (
+        daily.model.objects.filter(**{key: OuterRef("code")}, date__lte=as_of, reports__gt=0)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    child_model = Province if level == 0 else Regency
+    for code, day in (
+        child_model.objects.filter(code__in=child_codes)
+        .annotate(last=Subquery(last))
+        .values_list("code", "last")
+        .order_by()
+    ):
+        figures[code][2] = day
+    return {code: tuple(values) for code, values in figures.items()}
 
 
 def _recorded_by_device(devices, as_of: dt.date, key: str):
