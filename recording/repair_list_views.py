@@ -1,19 +1,170 @@
-"""Open repairs list, batch shipping and the vendor report (being written)."""
+"""Open repairs list (with downloads), batch shipping to a vendor, and the vendor report."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from districts.selectors import user_scope
+
+from . import repair_tables
+from .filters import OpenRepairFilterSet
+from .forms import DayField
+from .models import RecordingDevice, Repair, Vendor
+from .repair_selectors import open_repairs as open_repairs_query
+from .repair_selectors import overdue_repairs, vendor_figures
+from .repair_tables import PER_PAGE, SHIP_FORM_ID, OpenRepairTable
+from .repairs import RepairRefused, repairs_ship
+
+EXPORT_FORMATS = {"csv": repair_tables.csv_response, "xlsx": repair_tables.xlsx_response}
+REFERENCE_MAX_LENGTH = Repair._meta.get_field("vendor_reference").max_length
+
+
+class RepairsShipForm(forms.Form):
+    """Where and when the ticked broken devices went; the devices come as `device=<serial>`."""
+
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"),
+        queryset=Vendor.objects.all(),
+        empty_label=_("Pilih vendor"),
+        error_messages={
+            "required": _("Pilih vendor tujuan pengiriman."),
+            "invalid_choice": _("Vendor yang dipilih tidak terdaftar."),
+        },
+    )
+    shipped_on = DayField(
+        label=_("Tanggal kirim"), error_messages={"required": _("Isi tanggal kirim.")}
+    )
+    vendor_reference = forms.CharField(
+        label=_("Nomor tiket vendor"),
+        required=False,
+        max_length=REFERENCE_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Nomor tiket vendor paling panjang %(limit_value)d karakter.")
+        },
+    )
 
 
 @login_required
+@permission_required("recording.view_repair", raise_exception=True)
 def open_repairs(request):
-    return HttpResponse(status=501)
+    """Open repairs in the user's areas, filtered and sorted; `?_export=csv|xlsx` downloads."""
+    export_format = request.GET.get("_export")
+    if export_format is not None and export_format not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(
+            gettext("Format unduhan “%(format)s” tidak dikenal; gunakan _export=csv atau xlsx.")
+            % {"format": export_format},
+            content_type="text/plain; charset=utf-8",
+        )
+    today = timezone.localdate()
+    scope = user_scope(request.user)
+    filterset = OpenRepairFilterSet(
+        request.GET, queryset=open_repairs_query(scope=scope, today=today), scope=scope
+    )
+    can_ship = request.user.has_perm("recording.change_repair")
+    table = OpenRepairTable(filterset.qs, today=today, can_ship=can_ship)
+    if export_format:
+        RequestConfig(request, paginate=False).configure(table)
+        return EXPORT_FORMATS[export_format](table.data.data, today=today)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "recording/repairs.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "today": today,
+            "can_ship": can_ship,
+            "ship_form": RepairsShipForm(initial={"shipped_on": today}) if can_ship else None,
+            "ship_form_id": SHIP_FORM_ID,
+        },
+    )
+
+
+def _back_to_list(request):
+    """The list again, with the filters and sort it was posted from."""
+    query = QueryDict(request.POST.get("back", ""), mutable=True)
+    query.pop("_export", None)
+    url = reverse("repairs")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
 
 
 @login_required
+@permission_required("recording.change_repair", raise_exception=True)
+@require_POST
 def ship_batch(request):
-    return HttpResponse(status=501)
+    """Ship every ticked broken device to one vendor: all of them, or none if one may not go."""
+    serials = sorted(set(request.POST.getlist("device")))
+    devices = list(
+        RecordingDevice.objects.filter(user_scope(request.user).filter_q(), serial__in=serials)
+    )
+    if len(devices) != len(serials):
+        raise Http404("Alat di luar area Anda.")
+    if not devices:
+        messages.error(request, gettext("Centang dulu alat rusak yang akan dikirim."))
+        return _back_to_list(request)
+    form = RepairsShipForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back_to_list(request)
+
+    vendor = form.cleaned_data["vendor"]
+    reference = form.cleaned_data["vendor_reference"].strip()
+    try:
+        with transaction.atomic():
+            repairs = repairs_ship(
+                devices=devices,
+                shipped_on=form.cleaned_data["shipped_on"],
+                vendor=vendor,
+                user=request.user,
+            )
+            # repairs_ship takes no vendor reference; one reference serves the whole batch (a
+            # waybill or ticket), written in the same transaction as the shipping.
+            if reference:
+                Repair.objects.filter(pk__in=[r.pk for r in repairs]).update(
+                    vendor_reference=reference
+                )
+    except RepairRefused as refused:
+        messages.error(
+            request,
+            " ".join([*refused.messages, gettext("Tidak ada alat yang dikirim.")]),
+        )
+        return _back_to_list(request)
+    messages.success(
+        request,
+        gettext("%(count)s alat dikirim ke %(vendor)s.")
+        % {"count": formats.number_format(len(repairs), force_grouping=True), "vendor": vendor},
+    )
+    return _back_to_list(request)
 
 
 @login_required
+@permission_required("recording.view_vendor", raise_exception=True)
 def vendor_report(request):
-    return HttpResponse(status=501)
+    """Per vendor: repairs, turnaround and overdue repairs, over the user's areas."""
+    today = timezone.localdate()
+    scope = user_scope(request.user)
+    figures = vendor_figures(scope=scope, today=today)
+    late: dict[int, list[Repair]] = {}
+    for repair in overdue_repairs(scope=scope, today=today):
+        repair.days_late = repair.at_vendor_for.days - repair.vendor.agreed_repair_days
+        late.setdefault(repair.vendor_id, []).append(repair)
+    return render(
+        request,
+        "recording/vendor_report.html",
+        {
+            "today": today,
+            "figures": figures,
+            "overdue_sections": [(f, late[f.vendor.pk]) for f in figures if f.vendor.pk in late],
+        },
+    )
