@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tables2 import RequestConfig
 
 from districts.selectors import (
     NATIONAL,
@@ -11,13 +14,17 @@ from districts.selectors import (
     user_scope,
 )
 
+from . import charts, exports
+from .coverage import Coverage
 from .forms import AsOfForm
 from .models import DailyCountRevision, RecordingDevice
+from .repair_views import device_repairs_context
 from .selectors import (
     area_dashboard,
     device_recent_counts,
     device_total,
 )
+from .tables import PER_PAGE, AreaCoverageTable, DeviceCoverageTable, progress_badge
 
 
 def _as_of(request):
@@ -39,28 +46,91 @@ def home(request):
     return redirect("region", code=scope.home_code) if scope.home_code else redirect("national")
 
 
+# What the children of each level are called (headings, chart titles).
+CHILD_LABELS = {0: _("provinsi"), 1: _("kabupaten/kota"), 2: _("kecamatan"), 3: _("alat")}
+# Down devices listed by name in the alert; the rest are counted (national pages can have many).
+DOWN_LISTED = 30
+
+
 @login_required
 def region(request, code: str = NATIONAL):
+    """The dashboard of an area as of a day, or its children rows as CSV/XLSX (`?_export=`)."""
     region_obj = region_for_user(request.user, code)
     as_of, form = _as_of(request)
+    export_format = request.GET.get("_export")
+    if export_format is not None and export_format not in exports.FORMATS:
+        return HttpResponseBadRequest(
+            gettext("Format unduhan “%(format)s” tidak dikenal; gunakan _export=csv atau xlsx.")
+            % {"format": export_format},
+            content_type="text/plain; charset=utf-8",
+        )
+    level = region_level(code)
     context = {
         "region": region_obj,
         "code": code,
-        "level": region_level(code),
+        "level": level,
         "ancestors": region_ancestors(region_obj) if region_obj else [],
         "form": form,
         "as_of": as_of,
     }
     if as_of is None:
         return render(request, "recording/region.html", context, status=400)
-    context["overview"] = area_dashboard(region=region_obj, code=code, as_of=as_of)
+    dashboard = area_dashboard(region=region_obj, code=code, as_of=as_of)
+    if export_format:
+        return exports.export_response(dashboard, export_format=export_format, as_of=as_of)
+    context.update(_dashboard_context(request, dashboard, level=level, as_of=as_of))
     return render(request, "recording/region.html", context)
+
+
+def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
+    total = dashboard.total
+    today = timezone.localdate()
+    if level == 3:
+        table = DeviceCoverageTable(dashboard.children, as_of=as_of, today=today)
+    else:
+        table = AreaCoverageTable(dashboard.children, as_of=as_of)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    projected = total.projected_completion
+    query = f"?as_of={as_of.isoformat()}&_export="
+    return {
+        "dashboard": dashboard,
+        "overview": dashboard,
+        "table": table,
+        "child_label": CHILD_LABELS[level],
+        "is_today": as_of == today,
+        "progress_badge": progress_badge(total),
+        "days_overdue": -total.days_left if total.days_left and total.days_left < 0 else 0,
+        "projected_late_days": (
+            (projected - total.deadline).days
+            if projected and total.deadline and projected > total.deadline
+            else 0
+        ),
+        "down_devices": dashboard.down_devices[:DOWN_LISTED],
+        "down_more": max(len(dashboard.down_devices) - DOWN_LISTED, 0),
+        "down_children": [
+            c for c in dashboard.children if isinstance(c, Coverage) and c.no_working_device
+        ],
+        "csv_url": f"{query}csv",
+        "xlsx_url": f"{query}xlsx",
+        "charts": {
+            "cumulative": charts.cumulative_chart(dashboard),
+            "daily": charts.daily_chart(dashboard),
+            "children": (
+                charts.children_chart(dashboard, child_label=CHILD_LABELS[level])
+                if level < 3
+                else ""
+            ),
+        },
+    }
 
 
 @login_required
 def device(request, serial: str):
     device_obj = get_object_or_404(
-        RecordingDevice.objects.select_related("sub_district__regency__province"), serial=serial
+        RecordingDevice.objects.select_related(
+            "sub_district__regency__province", "replaces", "replaced_by"
+        ),
+        serial=serial,
     )
     if not user_scope(request.user).covers(device_obj.sub_district_id):
         raise Http404("Alat di luar area Anda.")
@@ -79,6 +149,7 @@ def device(request, serial: str):
         .select_related("daily_count", "changed_by")
         .order_by("-changed_at", "-id")[: context["history_limit"]]
     )
+    context.update(device_repairs_context(request, device_obj, as_of=as_of))
     return render(request, "recording/device.html", context)
 
 

@@ -1,0 +1,193 @@
+"""Downloads of a dashboard's children rows: CSV for machines, XLSX for people.
+
+The CSV has stable English keys and plain values (81.4, 2012-04-16, no thousands separators) so
+scripts can rely on it; the XLSX speaks Indonesian with the page's column labels, typed cells, a
+title row and a total row.
+"""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .choices import DeviceStatus
+from .coverage import Coverage, Dashboard, DeviceCoverage
+from .tables import AreaCoverageTable, DeviceCoverageTable, fmt_day
+
+FORMATS = ("csv", "xlsx")
+
+KEYS = (
+    "code",
+    "name",
+    "eligible",
+    "recorded",
+    "coverage_percent",
+    "remaining",
+    "recorded_last_7_days",
+    "required_daily_rate",
+    "projected_completion",
+    "devices",
+    "devices_down",
+    "last_report",
+)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INTEGER_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0%"
+DATE_FORMAT = "dd-mm-yyyy"
+
+
+def area_row(c: Coverage) -> dict:
+    return {
+        "code": c.code,
+        "name": c.name,
+        "eligible": c.eligible,
+        "recorded": c.recorded,
+        "coverage_percent": c.coverage_percent,
+        "remaining": c.remaining,
+        "recorded_last_7_days": c.recorded_last_7_days,
+        "required_daily_rate": c.required_daily_rate if c.eligible else None,
+        "projected_completion": c.projected_completion if c.eligible else None,
+        "devices": c.devices,
+        "devices_down": c.devices_down,
+        "last_report": c.last_report,
+    }
+
+
+def device_row(d: DeviceCoverage) -> dict:
+    """A device has no population of its own: eligible, coverage and pace stay empty."""
+    return {
+        "code": d.serial,
+        "name": d.label,
+        "eligible": None,
+        "recorded": d.recorded,
+        "coverage_percent": None,
+        "remaining": None,
+        "recorded_last_7_days": d.recorded_last_7_days,
+        "required_daily_rate": None,
+        "projected_completion": None,
+        # Like an area's count: devices in service; a retired device counts for nothing.
+        "devices": 0 if d.status == DeviceStatus.RETIRED else 1,
+        "devices_down": 1 if d.status in DeviceStatus.down() else 0,
+        "last_report": d.last_report,
+    }
+
+
+def export_rows(dashboard: Dashboard) -> list[dict]:
+    return [
+        device_row(c) if isinstance(c, DeviceCoverage) else area_row(c) for c in dashboard.children
+    ]
+
+
+def _devices_level(dashboard: Dashboard) -> bool:
+    return any(isinstance(c, DeviceCoverage) for c in dashboard.children)
+
+
+def labels(*, devices: bool) -> dict[str, str]:
+    """The page's column headings for each export key."""
+    columns = AreaCoverageTable.base_columns
+    result = {key: str(columns[key].verbose_name) for key in KEYS}
+    if devices:
+        result["code"] = str(DeviceCoverageTable.base_columns["serial"].verbose_name)
+        result["name"] = str(DeviceCoverageTable.base_columns["label"].verbose_name)
+    return result
+
+
+def filename(dashboard: Dashboard, as_of: dt.date, extension: str) -> str:
+    return f"cakupan-{dashboard.total.code or 'indonesia'}-{as_of.isoformat()}.{extension}"
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, as_of, "csv")}"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(KEYS)
+    for row in export_rows(dashboard):
+        writer.writerow([_plain(row[key]) for key in KEYS])
+    return response
+
+
+def _cell_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _write_row(sheet, row_number: int, row: dict) -> None:
+    for column, key in enumerate(KEYS, start=1):
+        value = row[key]
+        if key == "coverage_percent" and value is not None:
+            value = value / 100  # Excel shows 0.814 as 81,4% in an Indonesian locale
+        cell = sheet.cell(row=row_number, column=column, value=_cell_value(value))
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # a name, never a formula
+        elif isinstance(value, dt.date):
+            cell.number_format = DATE_FORMAT
+        elif key == "coverage_percent" and value is not None:
+            cell.number_format = PERCENT_FORMAT
+        elif isinstance(value, int):
+            cell.number_format = INTEGER_FORMAT
+
+
+def xlsx_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
+    total = dashboard.total
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = gettext("Cakupan")
+    area = f"{total.name} ({total.code})" if total.code else total.name
+    sheet["A1"] = ILLEGAL_CHARACTERS_RE.sub(
+        "",
+        gettext("Cakupan perekaman e-KTP: %(area)s, keadaan per %(day)s")
+        % {"area": area, "day": fmt_day(as_of, "j F Y")},
+    )
+    sheet["A1"].font = Font(bold=True, size=13)
+
+    heading = labels(devices=_devices_level(dashboard))
+    for column, key in enumerate(KEYS, start=1):
+        sheet.cell(row=2, column=column, value=heading[key]).font = Font(bold=True)
+
+    rows = export_rows(dashboard)
+    for offset, row in enumerate(rows):
+        _write_row(sheet, 3 + offset, row)
+    total_row_number = 3 + len(rows)
+    _write_row(sheet, total_row_number, {**area_row(total), "name": gettext("Jumlah")})
+    for cell in sheet[total_row_number]:
+        cell.font = Font(bold=True)
+
+    sheet.freeze_panes = "A3"
+    if rows:
+        sheet.auto_filter.ref = f"A2:{get_column_letter(len(KEYS))}{2 + len(rows)}"
+    for column, key in enumerate(KEYS, start=1):
+        width = 32 if key == "name" else max(12, len(heading[key]) + 2)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, as_of, "xlsx")}"'
+    return response
+
+
+def export_response(dashboard: Dashboard, *, export_format: str, as_of: dt.date) -> HttpResponse:
+    if export_format == "csv":
+        return csv_response(dashboard, as_of=as_of)
+    if export_format == "xlsx":
+        return xlsx_response(dashboard, as_of=as_of)
+    raise ValueError(export_format)

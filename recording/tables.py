@@ -1,0 +1,307 @@
+"""The children table of a dashboard: child areas, or the devices of a kecamatan.
+
+Rows are the `Coverage` / `DeviceCoverage` objects the selector already computed, so the table
+sorts a Python list. Cells are formatted here, Indonesian style (360.381; 81,4%), and the same
+helpers format the charts.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import django_tables2 as tables
+from django.core.paginator import Paginator
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
+from django_tables2.utils import OrderBy
+
+from .choices import DeviceStatus
+from .coverage import Coverage, Progress
+
+EMPTY = "—"
+PER_PAGE = 50
+
+
+def fmt_int(value) -> str:
+    """360381 -> "360.381" in the active language."""
+    if value is None:
+        return EMPTY
+    return formats.number_format(value, force_grouping=True)
+
+
+def fmt_decimal(value, places: int = 1) -> str:
+    """1763.57 -> "1.763,6": rounded half up (Django's number_format would truncate)."""
+    if value is None:
+        return EMPTY
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, places, force_grouping=True)
+
+
+def fmt_percent(value) -> str:
+    return EMPTY if value is None else f"{fmt_decimal(value, 1)}%"
+
+
+def fmt_day(value: dt.date | None, fmt: str = "j M Y") -> str:
+    return EMPTY if value is None else formats.date_format(value, fmt)
+
+
+def progress_badge(coverage) -> str:
+    """The status badge of an area: done, on track (green), at risk (amber), late (red)."""
+    if coverage.done:
+        return format_html('<span class="badge progress-done">{}</span>', gettext("Selesai 100%"))
+    progress = coverage.progress
+    if progress is None:
+        return EMPTY
+    return format_html(
+        '<span class="badge progress-{}">{}</span>', progress.value, Progress(progress).label
+    )
+
+
+# Sort ranks for columns whose natural order is not their value's.
+PROGRESS_RANK = {Progress.ON_TRACK: 1, Progress.AT_RISK: 2, Progress.LATE: 3}
+DEVICE_STATUS_RANK = {
+    DeviceStatus.OPERATIONAL: 0,
+    DeviceStatus.BROKEN: 1,
+    DeviceStatus.AT_VENDOR: 2,
+    DeviceStatus.RETIRED: 3,
+}
+
+
+class NoneSafeListData(TableListData):
+    """Sorts a list of rows by the table's `sort_keys`, with empty values last either way.
+
+    django-tables2 compares raw attribute values, which mixes None with numbers and dates in
+    an order that depends on the row order; here a missing figure always sinks to the bottom.
+    """
+
+    def order_by(self, aliases):
+        # Stable sorts from the least significant key up give a multi-column order.
+        for alias in reversed(aliases):
+            order = OrderBy(alias)
+            key = self.table.sort_key(order.bare)
+            descending = order.is_descending
+            self.data.sort(
+                key=lambda row, key=key, descending=descending: _none_last(key(row), descending),
+                reverse=descending,
+            )
+
+
+def _none_last(value, descending: bool):
+    missing = value is None
+    # reverse=True flips the flag too, so the flag must be inverted to keep None at the end.
+    return (not missing if descending else missing, 0 if missing else value)
+
+
+def _num(**extra):
+    return {"th": {"class": "num"}, "td": {"class": "num"}, **extra}
+
+
+class DashboardTable(tables.Table):
+    """Common ground of the two children tables: list data, sort keys, links carry `as_of`."""
+
+    # Column name -> function(row) giving the value to sort by; default: the column's value.
+    sort_keys: dict = {}
+
+    class Meta:
+        attrs = {"class": "data dashboard-table"}
+        orderable = True
+        empty_text = _("Belum ada data.")
+        template_name = "recording/_table.html"
+
+    def __init__(self, data, *, as_of: dt.date, **kwargs):
+        self.as_of = as_of
+        super().__init__(NoneSafeListData(list(data)), **kwargs)
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        # Always PER_PAGE rows: `?per_page=` is not honoured (a negative one would crash).
+        return super().paginate(paginator_class, PER_PAGE, page, *args, **kwargs)
+
+    def sort_key(self, name: str):
+        if name in self.sort_keys:
+            return self.sort_keys[name]
+        accessor = self.columns[name].accessor
+        return lambda row: accessor.resolve(row, quiet=True)
+
+    def link(self, url: str, text) -> str:
+        if not url:
+            return text
+        return format_html('<a href="{}?as_of={}">{}</a>', url, self.as_of.isoformat(), text)
+
+
+def _area_row_class(record, **kwargs) -> str:
+    if record.no_working_device:
+        return "down-all"
+    return "down" if record.devices_down else ""
+
+
+def _required_rate_key(c: Coverage):
+    if not c.eligible:
+        return None
+    # A passed deadline with people left needs an unbounded rate: the most urgent of all.
+    return 10**12 if c.required_daily_rate is None else c.required_daily_rate
+
+
+class AreaCoverageTable(DashboardTable):
+    """Child areas (provinces, regencies or kecamatan) with their coverage figures."""
+
+    code = tables.Column(verbose_name=_("Kode"), attrs={"td": {"class": "code"}})
+    name = tables.Column(verbose_name=_("Nama"))
+    eligible = tables.Column(verbose_name=_("Wajib KTP"), attrs=_num())
+    recorded = tables.Column(verbose_name=_("Terekam"), attrs=_num())
+    coverage_percent = tables.Column(verbose_name=_("Cakupan"), attrs=_num())
+    remaining = tables.Column(verbose_name=_("Sisa"), attrs=_num())
+    recorded_last_7_days = tables.Column(verbose_name=_("Terekam 7 hari"), attrs=_num())
+    daily_average = tables.Column(verbose_name=_("Rata-rata/hari"), attrs=_num())
+    required_daily_rate = tables.Column(verbose_name=_("Laju dibutuhkan/hari"), attrs=_num())
+    projected_completion = tables.Column(verbose_name=_("Perkiraan selesai"), empty_values=())
+    progress = tables.Column(verbose_name=_("Status"), empty_values=())
+    devices = tables.Column(verbose_name=_("Alat"), attrs=_num())
+    devices_down = tables.Column(verbose_name=_("Rusak/di vendor"), attrs=_num())
+    not_reported = tables.Column(verbose_name=_("Belum lapor"), attrs=_num())
+    last_report = tables.Column(verbose_name=_("Laporan terakhir"))
+
+    sort_keys = {
+        # No figure yet is not "done": areas without eligible figures sort last.
+        "projected_completion": lambda c: c.projected_completion if c.eligible else None,
+        "required_daily_rate": _required_rate_key,
+        "progress": lambda c: 0 if c.done else PROGRESS_RANK.get(c.progress),
+        "devices_down": lambda c: (c.devices_down, c.longest_down_days),
+    }
+
+    class Meta(DashboardTable.Meta):
+        row_attrs = {"class": _area_row_class}
+
+    def render_name(self, record, value):
+        return self.link(record.url, value)
+
+    def render_eligible(self, value):
+        return fmt_int(value)
+
+    def render_recorded(self, value):
+        return fmt_int(value)
+
+    def render_coverage_percent(self, value):
+        return fmt_percent(value)
+
+    def render_remaining(self, value):
+        return fmt_int(value)
+
+    def render_recorded_last_7_days(self, value):
+        return fmt_int(value)
+
+    def render_daily_average(self, value):
+        return fmt_decimal(value)
+
+    def render_required_daily_rate(self, record, value):
+        return fmt_int(value) if record.eligible else EMPTY
+
+    def render_projected_completion(self, record, value):
+        if not record.eligible:
+            return EMPTY
+        if value is None:
+            return format_html('<span class="late">{}</span>', gettext("tidak selesai"))
+        text = fmt_day(value)
+        if record.deadline and value > record.deadline:
+            return format_html('<span class="late">{}</span>', text)
+        return text
+
+    def render_progress(self, record):
+        return progress_badge(record)
+
+    def render_devices(self, value):
+        return fmt_int(value)
+
+    def render_devices_down(self, record, value):
+        if not value:
+            return "0"
+        return format_html(
+            '<strong>{}</strong><span class="days"> ({})</span>',  # spaceless table: space inside
+            fmt_int(value),
+            gettext("terlama %(days)s hari") % {"days": fmt_int(record.longest_down_days)},
+        )
+
+    def render_not_reported(self, value):
+        return fmt_int(value)
+
+    def render_last_report(self, value):
+        return fmt_day(value)
+
+
+def _device_is_down(record) -> bool:
+    return record.status in DeviceStatus.down()
+
+
+def _device_row_class(record, **kwargs) -> str:
+    return "down" if _device_is_down(record) else ""
+
+
+class DeviceCoverageTable(DashboardTable):
+    """The devices of one kecamatan."""
+
+    serial = tables.Column(verbose_name=_("Nomor seri"))
+    label = tables.Column(verbose_name=_("Label"))
+    status = tables.Column(verbose_name=_("Status"))
+    daily_capacity = tables.Column(verbose_name=_("Kapasitas/hari"), attrs=_num())
+    recorded = tables.Column(verbose_name=_("Terekam"), attrs=_num())
+    recorded_last_7_days = tables.Column(verbose_name=_("Terekam 7 hari"), attrs=_num())
+    daily_average = tables.Column(verbose_name=_("Rata-rata/hari"), attrs=_num())
+    last_report = tables.Column(verbose_name=_("Laporan terakhir"))
+    reported_today = tables.Column(verbose_name=_("Lapor hari ini"))
+    follow_up = tables.Column(verbose_name=_("Tindak lanjut"), attrs=_num())
+
+    sort_keys = {
+        "status": lambda d: (DEVICE_STATUS_RANK.get(d.status, 9), d.days_down),
+    }
+
+    class Meta(DashboardTable.Meta):
+        row_attrs = {"class": _device_row_class}
+        empty_text = _("Belum ada alat perekaman terdaftar di kecamatan ini.")
+
+    def __init__(self, data, *, as_of: dt.date, today: dt.date | None = None, **kwargs):
+        super().__init__(data, as_of=as_of, **kwargs)
+        if today is not None and as_of != today:
+            # The column says which day it is about when that day is not today.
+            self.columns["reported_today"].column.verbose_name = gettext("Lapor %(day)s") % {
+                "day": fmt_day(as_of, "j M")
+            }
+
+    def render_serial(self, record, value):
+        return self.link(record.url, value)
+
+    def render_status(self, record, value):
+        badge = format_html('<span class="status status-{}">{}</span>', value, record.status_label)
+        if not _device_is_down(record) or record.down_since is None:
+            return badge
+        return format_html(
+            '{}<span class="days"> {}</span>',
+            badge,
+            gettext("sejak %(day)s (%(days)s hari)")
+            % {"day": fmt_day(record.down_since), "days": fmt_int(record.days_down)},
+        )
+
+    def render_daily_capacity(self, value):
+        return fmt_int(value)
+
+    def render_recorded(self, value):
+        return fmt_int(value)
+
+    def render_recorded_last_7_days(self, value):
+        return fmt_int(value)
+
+    def render_daily_average(self, value):
+        return fmt_decimal(value)
+
+    def render_last_report(self, value):
+        return fmt_day(value)
+
+    def render_reported_today(self, record, value):
+        if _device_is_down(record) or record.status == DeviceStatus.RETIRED:
+            return EMPTY  # not expected to report
+        if value:
+            return gettext("ya")
+        return format_html('<span class="late">{}</span>', gettext("tidak"))
+
+    def render_follow_up(self, value):
+        return format_html("<strong>{}</strong>", fmt_int(value)) if value else "0"
