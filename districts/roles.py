@@ -16,11 +16,16 @@ VIEW_ALL = [
     "districts.view_campaign",
     "recording.view_recordingdevice",
     "recording.view_dailycount",
+    "recording.view_repair",
+    "recording.view_vendor",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VIEWER: VIEW_ALL,
-    Role.OPERATOR: VIEW_ALL + ["recording.add_dailycount", "recording.change_dailycount"],
+    # Operators report a fault, record a fix on site and a return from the vendor
+    # (`add_repair`), for the devices of their areas only (the views check the area).
+    Role.OPERATOR: VIEW_ALL
+    + ["recording.add_dailycount", "recording.change_dailycount", "recording.add_repair"],
     Role.ADMIN: VIEW_ALL
     + [
         f"{app}.{action}_{model}"
@@ -31,6 +36,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         }.items()
         for model in models
         for action in ("add", "change", "view", "delete")
+    ]
+    # Admins also ship to the vendor and replace (`change_repair`) and keep the vendor list;
+    # repairs and status changes are never deleted (they are the downtime record).
+    + [
+        "recording.add_repair",
+        "recording.change_repair",
+        "recording.add_vendor",
+        "recording.change_vendor",
+        "recording.view_devicestatuschange",
     ],
 }
 

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -8,6 +7,8 @@ from .models import (
     DailyCountRevision,
     DeviceStatusChange,
     RecordingDevice,
+    Repair,
+    Vendor,
 )
 
 
@@ -24,15 +25,45 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class DeviceStatusChangeInline(admin.TabularInline):
-    model = DeviceStatusChange
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
-    fields = ["effective_on", "status", "note", "changed_by", "changed_at"]
-    readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeviceStatusChangeInline(ReadOnlyInline):
+    model = DeviceStatusChange
+    fields = ["effective_on", "event", "status", "note", "changed_by", "changed_at"]
+    readonly_fields = fields
+    ordering = ["effective_on", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+class RepairInline(ReadOnlyInline):
+    model = Repair
+    fk_name = "device"
+    fields = [
+        "reported_on",
+        "symptom",
+        "reported_by",
+        "shipped_on",
+        "vendor",
+        "vendor_reference",
+        "closed_on",
+        "outcome",
+        "replacement",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reported_by", "vendor", "replacement")
 
 
 @admin.register(RecordingDevice)
@@ -49,19 +80,61 @@ class RecordingDeviceAdmin(admin.ModelAdmin):
     search_fields = ["serial", "label", "sub_district__code", "sub_district__name"]
     list_select_related = ["sub_district"]
     autocomplete_fields = ["sub_district"]
-    inlines = [DeviceStatusChangeInline]
+    # The status (and which device a replacement stands in for) change only through the repair
+    # steps on the device page, which date every change for the dashboards and the count rules.
+    readonly_fields = ["status", "replaces"]
+    inlines = [DeviceStatusChangeInline, RepairInline]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data:
-            # Keep the dated timeline in step, so the day's status is known to the rules.
-            DeviceStatusChange.objects.create(
-                device=obj,
-                status=obj.status,
-                effective_on=timezone.localdate(),
-                note=_("Diubah lewat halaman admin."),
-                changed_by=request.user,
-            )
+
+@admin.register(Vendor)
+class VendorAdmin(admin.ModelAdmin):
+    list_display = ["name", "contact", "agreed_repair_days"]
+    search_fields = ["name"]
+
+
+class RepairOpenFilter(admin.SimpleListFilter):
+    title = _("terbuka/selesai")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Terbuka")), ("no", _("Selesai"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(closed_on__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(closed_on__isnull=False)
+        return queryset
+
+
+@admin.register(Repair)
+class RepairAdmin(ReadOnlyAdmin):
+    """Repairs are written by the repair steps on the device page; here they are only listed."""
+
+    list_display = [
+        "device",
+        "reported_on",
+        "symptom",
+        "vendor",
+        "shipped_on",
+        "vendor_reference",
+        "closed_on",
+        "outcome",
+    ]
+    list_filter = [
+        "vendor",
+        "outcome",
+        RepairOpenFilter,
+        "device__sub_district__regency__province",
+    ]
+    search_fields = [
+        "device__serial",
+        "device__sub_district__code",
+        "device__sub_district__name",
+        "vendor_reference",
+    ]
+    list_select_related = ["device", "vendor"]
+    date_hierarchy = "reported_on"
 
 
 @admin.register(DailyCount)
@@ -97,8 +170,8 @@ class DailyCountRevisionAdmin(ReadOnlyAdmin):
 
 @admin.register(DeviceStatusChange)
 class DeviceStatusChangeAdmin(ReadOnlyAdmin):
-    list_display = ["device", "status", "effective_on", "changed_by", "changed_at"]
-    list_filter = ["status", "device__sub_district__regency__province"]
+    list_display = ["device", "event", "status", "effective_on", "changed_by", "changed_at"]
+    list_filter = ["event", "status", "device__sub_district__regency__province"]
     search_fields = ["device__serial", "device__sub_district__name"]
     list_select_related = ["device", "changed_by"]
 

@@ -4,8 +4,10 @@ A news story of 16 April 2012 reported that Kabupaten Ogan Komering Ulu Timur ha
 360,381 of its 442,800 wajib KTP (81.4%) while the recording devices of two kecamatan were broken
 and had been shipped to the vendor consortium, and that neighbouring OKU Selatan had already
 recorded everyone. `demo_load()` puts that story, on its real dates, into the database; everything
-the story does not say (the split over kecamatan, the other regencies, the daily counts) is a
-deterministic estimate, documented in `demo_data/SOURCE.md`.
+the story does not say (the split over kecamatan, the other regencies, the daily counts, the
+symptoms and the vendor's ticket numbers) is a deterministic estimate, documented in
+`demo_data/SOURCE.md`. The two breakdowns are real repairs, made through the repair services like
+any other, so the demo's downtime is exactly what an office would have recorded.
 """
 
 import csv
@@ -37,7 +39,8 @@ from districts.services import population_import_rows, regions_import
 
 from .choices import DeviceStatus
 from .coverage import Dashboard
-from .models import DailyCount, DeviceStatusChange, RecordingDevice
+from .models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
+from .repairs import repair_report_fault, repair_ship
 from .rollups import daily_counts_delete, rollup_refresh
 from .selectors import area_dashboard
 
@@ -80,6 +83,22 @@ SHIPPED_TO_VENDOR_ON = {
     BUAY_MADANG_TIMUR: BUAY_MADANG_TIMUR_SHIPPED_ON,
     BUAY_PEMUKA_BANGSA_RAJA: BUAY_PEMUKA_BANGSA_RAJA_SHIPPED_ON,
 }
+# The e-KTP recording equipment came from the consortium led by Perum PNRI (Percetakan Negara RI).
+VENDOR_NAME = "Konsorsium PNRI"
+VENDOR_CONTACT = "Helpdesk konsorsium e-KTP"
+VENDOR_AGREED_REPAIR_DAYS = 14
+# What the story does not say: the symptom reported and the consortium's ticket number.
+SYMPTOMS = {
+    BUAY_MADANG_TIMUR: "Server perekaman mati, tidak bisa dinyalakan.",
+    BUAY_PEMUKA_BANGSA_RAJA: "Pemindai sidik jari tidak terdeteksi oleh aplikasi perekaman.",
+}
+SHIPPING_NOTE = "Dikirim ke konsorsium vendor untuk diperbaiki atau diganti."
+
+
+def vendor_reference(code: str) -> str:
+    """The demo's ticket number for a kecamatan's repair, e.g. `PNRI-20120404-160812`."""
+    return f"PNRI-{SHIPPED_TO_VENDOR_ON[code]:%Y%m%d}-{code.replace('.', '')}"
+
 
 # Our estimates, not the story's.
 DEMO_SEED = 20120416
@@ -118,13 +137,25 @@ class DemoUser:
     role: str
     area_code: str | None
     first_name: str
+    email: str = ""
+    superuser: bool = False
 
 
 DEMO_USERS = (
     DemoUser("operator.okutimur", Role.OPERATOR, OKU_TIMUR, "Operator OKU Timur"),
     DemoUser("pemantau.sumsel", Role.VIEWER, SUMSEL, "Pemantau Sumatera Selatan"),
-    DemoUser("admin", Role.ADMIN, None, "Admin"),
+    DemoUser("admin", Role.ADMIN, None, "Admin", superuser=True),
+    # The regency's own admin: ships devices to the vendor and receives `send_alerts`.
+    DemoUser(
+        "admin.okutimur",
+        Role.ADMIN,
+        OKU_TIMUR,
+        "Admin OKU Timur",
+        email="admin.okutimur@dukcapil-okutimur.example",
+    ),
 )
+OPERATOR_USERNAME = "operator.okutimur"
+ADMIN_OKU_TIMUR_USERNAME = "admin.okutimur"
 
 
 @dataclass(frozen=True)
@@ -132,7 +163,6 @@ class PlannedDevice:
     serial: str
     sub_district_id: str
     label: str
-    status: str
     daily_capacity: int
     commissioned_on: dt.date
     counts_until: dt.date  # last day it recorded anyone
@@ -159,6 +189,7 @@ class DemoLoadResult:
     logins: list[DemoLogin]
     devices: int
     daily_counts: int
+    repairs: list[Repair]  # open, at the vendor on DEMO_TODAY
     eligible_rows: int
     campaigns: int
     coverage: Dashboard  # Sumatera Selatan and its regencies on DEMO_TODAY
@@ -234,9 +265,9 @@ def _area_kwargs(code: str) -> dict:
 
 
 def demo_users_ensure(*, password: str) -> list[DemoLogin]:
-    """Create the three demo logins, or reset them to `password`, with their groups and areas."""
+    """Create the demo logins, or reset them to `password`, with their groups and areas."""
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
-    # Hashing is deliberately slow; the three logins share one password, so hash it once.
+    # Hashing is deliberately slow; the logins share one password, so hash it once.
     encoded = make_password(password)
     logins = []
     for demo in DEMO_USERS:
@@ -245,10 +276,11 @@ def demo_users_ensure(*, password: str) -> list[DemoLogin]:
             username=demo.username,
             defaults={
                 "first_name": demo.first_name,
+                "email": demo.email,
                 "password": encoded,
                 "is_active": True,
                 "is_staff": is_admin,
-                "is_superuser": is_admin,
+                "is_superuser": demo.superuser,
             },
         )
         user.groups.set([groups[demo.role]])
@@ -336,12 +368,10 @@ def _kecamatan_devices(
 ) -> list[PlannedDevice]:
     regency = parent_code(code)
     story = regency in STORY_REGENCIES
-    status = DeviceStatus.OPERATIONAL
     counts_until = rows_until = DEMO_TODAY
     if regency == OKU_SELATAN:
         counts_until = OKU_SELATAN_COMPLETED_ON
     if code in BROKEN_ON:
-        status = DeviceStatus.AT_VENDOR
         counts_until = rows_until = BROKEN_ON[code] - dt.timedelta(days=1)
         # The story: each of these kecamatan lost its recording, so it had a single device.
         how_many = 1
@@ -355,7 +385,6 @@ def _kecamatan_devices(
             serial=f"{prefix}-{number}",
             sub_district_id=code,
             label=f"Kec. {name} #{number}",
-            status=status,
             daily_capacity=DEVICE_CAPACITY,
             # Elsewhere some stations arrived a few weeks late.
             commissioned_on=CAMPAIGN_STARTS_ON
@@ -397,22 +426,57 @@ def demo_plan(
     return plan
 
 
-def devices_replace(*, devices: list[PlannedDevice]) -> dict[str, int]:
-    """Make the demo devices exactly the planned ones, with no counts; returns serial -> pk.
+def _demo_owned_device_ids() -> set[int]:
+    """The demo devices and any device that replaced one of them (on the device page, while
+    someone tried the demo), however many replacements deep."""
+    owned = set(
+        RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX).values_list(
+            "pk", flat=True
+        )
+    )
+    frontier = owned
+    while frontier:
+        frontier = set(
+            RecordingDevice.objects.filter(replaces__in=frontier)
+            .exclude(pk__in=owned)
+            .values_list("pk", flat=True)
+        )
+        owned |= frontier
+    return owned
 
-    Devices are upserted by serial, so their primary keys survive a reload.
+
+def devices_replace(*, devices: list[PlannedDevice]) -> dict[str, int]:
+    """Make the demo devices exactly the planned ones, operational, with no counts, repairs or
+    status changes; returns serial -> pk.
+
+    Devices are upserted by serial, so their primary keys survive a reload. Replacements of demo
+    devices made by hand are removed with them.
     """
-    demo_devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX)
-    daily_counts_delete(DailyCount.objects.filter(device__in=demo_devices))
-    demo_devices.exclude(serial__in=[d.serial for d in devices]).delete()
-    fields = ["sub_district_id", "label", "status", "daily_capacity", "commissioned_on"]
+    owned = _demo_owned_device_ids()
+    RecordingDevice.objects.filter(pk__in=owned, replaces__isnull=False).update(replaces=None)
+    # The timeline points at repairs, and repairs at their replacement device: in this order.
+    DeviceStatusChange.objects.filter(device__in=owned).delete()
+    Repair.objects.filter(device__in=owned).delete()
+    daily_counts_delete(DailyCount.objects.filter(device__in=owned))
+    planned = [d.serial for d in devices]
+    RecordingDevice.objects.filter(pk__in=owned).exclude(serial__in=planned).delete()
+    fields = ["sub_district_id", "label", "daily_capacity", "commissioned_on"]
+    # Every device starts working; the breakdowns are made by the repair steps afterwards.
     RecordingDevice.objects.bulk_create(
-        [RecordingDevice(serial=d.serial, **{f: getattr(d, f) for f in fields}) for d in devices],
+        [
+            RecordingDevice(
+                serial=d.serial,
+                status=DeviceStatus.OPERATIONAL,
+                **{f: getattr(d, f) for f in fields},
+            )
+            for d in devices
+        ],
         batch_size=BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["serial"],
         update_fields=["sub_district", "label", "status", "daily_capacity", "commissioned_on"],
     )
+    demo_devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX)
     return dict(demo_devices.values_list("serial", "pk"))
 
 
@@ -442,30 +506,44 @@ def daily_counts_create(*, plan: DemoPlan, device_ids: dict[str, int], operator_
     return len(rows)
 
 
-def status_timeline_create(*, device_ids: dict[str, int], plan: DemoPlan) -> int:
-    """The two OKU Timur breakdowns as dated status changes (broken, then at the vendor)."""
-    DeviceStatusChange.objects.filter(device_id__in=device_ids.values()).delete()
-    changes = []
-    for device in plan.devices:
+def vendor_ensure() -> Vendor:
+    vendor, _ = Vendor.objects.update_or_create(
+        name=VENDOR_NAME,
+        defaults={"contact": VENDOR_CONTACT, "agreed_repair_days": VENDOR_AGREED_REPAIR_DAYS},
+    )
+    return vendor
+
+
+def repairs_create(*, plan: DemoPlan, device_ids: dict[str, int], vendor: Vendor) -> list[Repair]:
+    """The two OKU Timur breakdowns, through the repair services like any office's: the
+    operator reports the fault on the day the device broke, the regency's admin ships it to the
+    consortium two days later. Both are still at the vendor on the demo's day."""
+    users = get_user_model().objects.in_bulk(
+        [OPERATOR_USERNAME, ADMIN_OKU_TIMUR_USERNAME], field_name="username"
+    )
+    devices = RecordingDevice.objects.in_bulk(
+        [device_ids[d.serial] for d in plan.devices if d.sub_district_id in BROKEN_ON]
+    )
+    repairs = []
+    for device in sorted(devices.values(), key=lambda d: d.serial):
         code = device.sub_district_id
-        if code not in BROKEN_ON:
-            continue
-        changes += [
-            DeviceStatusChange(
-                device_id=device_ids[device.serial],
-                status=DeviceStatus.BROKEN,
-                effective_on=BROKEN_ON[code],
-                note="Server perekaman mati, tidak bisa dinyalakan.",
-            ),
-            DeviceStatusChange(
-                device_id=device_ids[device.serial],
-                status=DeviceStatus.AT_VENDOR,
-                effective_on=SHIPPED_TO_VENDOR_ON[code],
-                note="Dikirim ke konsorsium vendor untuk diperbaiki atau diganti.",
-            ),
-        ]
-    DeviceStatusChange.objects.bulk_create(changes)
-    return len(changes)
+        repair_report_fault(
+            device=device,
+            reported_on=BROKEN_ON[code],
+            symptom=SYMPTOMS[code],
+            user=users[OPERATOR_USERNAME],
+        )
+        repairs.append(
+            repair_ship(
+                device=device,
+                shipped_on=SHIPPED_TO_VENDOR_ON[code],
+                vendor=vendor,
+                vendor_reference=vendor_reference(code),
+                note=SHIPPING_NOTE,
+                user=users[ADMIN_OKU_TIMUR_USERNAME],
+            )
+        )
+    return repairs
 
 
 @transaction.atomic
@@ -485,9 +563,10 @@ def demo_load(*, password: str | None = None) -> DemoLoadResult:
     names = dict(SubDistrict.objects.filter(code__in=eligible).values_list("code", "name"))
     plan = demo_plan(eligible=eligible, names=names)
     device_ids = devices_replace(devices=plan.devices)
-    operator_id = get_user_model().objects.get(username=DEMO_USERS[0].username).pk
+    operator_id = get_user_model().objects.get(username=OPERATOR_USERNAME).pk
     daily_counts = daily_counts_create(plan=plan, device_ids=device_ids, operator_id=operator_id)
-    status_timeline_create(device_ids=device_ids, plan=plan)
+    vendor = vendor_ensure()
+    repairs = repairs_create(plan=plan, device_ids=device_ids, vendor=vendor)
     rollup_refresh(SUMSEL)
 
     province = Province.objects.get(code=SUMSEL)
@@ -502,6 +581,7 @@ def demo_load(*, password: str | None = None) -> DemoLoadResult:
         logins=logins,
         devices=len(plan.devices),
         daily_counts=daily_counts,
+        repairs=repairs,
         eligible_rows=len(eligible_rows),
         campaigns=campaigns,
         coverage=overview,

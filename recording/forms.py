@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ektp_tracker.parsing import CellError, parse_whole_number
 
-from .models import DailyCount
+from .models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
 from .services import CountRow
 
 NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
@@ -202,3 +202,67 @@ class DailyEntryForm(forms.Form):
                 )
             )
         return rows
+
+
+# Repair steps on the device page. The forms parse what was typed; the lifecycle rules (which
+# step from which status, no future day, not before the last event) are the services'.
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _note_field():
+    return forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=_max_length(DeviceStatusChange, "note"),
+    )
+
+
+class RepairReportForm(forms.Form):
+    """Laporkan kerusakan: the day it broke (default today) and what is wrong."""
+
+    reported_on = DayField(label=_("Tanggal rusak"))
+    symptom = forms.CharField(
+        label=_("Gejala"),
+        max_length=_max_length(Repair, "symptom"),
+        widget=forms.TextInput(attrs={"placeholder": _("mis. kamera tidak terdeteksi")}),
+    )
+
+
+class RepairShipForm(forms.Form):
+    """Kirim ke vendor: which vendor, its ticket number, and the day it went."""
+
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"), queryset=Vendor.objects.order_by("name"), empty_label=None
+    )
+    vendor_reference = forms.CharField(
+        label=_("Nomor tiket vendor"),
+        required=False,
+        max_length=_max_length(Repair, "vendor_reference"),
+    )
+    shipped_on = DayField(label=_("Tanggal kirim"))
+    note = _note_field()
+
+
+class RepairReturnForm(forms.Form):
+    """Kembali dari vendor: the day it was back and recording."""
+
+    returned_on = DayField(label=_("Tanggal kembali"))
+    note = _note_field()
+
+
+class RepairFixForm(forms.Form):
+    """Diperbaiki di tempat: the day it worked again."""
+
+    fixed_on = DayField(label=_("Tanggal diperbaiki"))
+    note = _note_field()
+
+
+class RepairReplaceForm(forms.Form):
+    """Ganti dengan alat baru: the new device's serial and the day it took over."""
+
+    new_serial = forms.CharField(
+        label=_("Nomor seri alat baru"), max_length=_max_length(RecordingDevice, "serial")
+    )
+    replaced_on = DayField(label=_("Tanggal diganti"))
+    note = _note_field()

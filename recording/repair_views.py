@@ -1,29 +1,300 @@
-"""Device repair actions (being written)."""
+"""The repair steps of one device (report a fault, ship, return, fix on site, replace) and the
+repair section of its page.
 
+Each step is a small form on its own page, opened from a button on the device page: GET shows
+it, POST hands it to the service in `repairs.py`, which alone decides whether the step may
+happen. The device is looked up through the user's scope first (404 for outsiders, whatever they
+may do elsewhere), then the permission is checked (403).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from districts.selectors import user_scope
+
+from . import repairs
+from .choices import RepairEvent
+from .forms import (
+    RepairFixForm,
+    RepairReplaceForm,
+    RepairReportForm,
+    RepairReturnForm,
+    RepairShipForm,
+)
+from .models import DeviceStatusChange, RecordingDevice, Repair
+
+REPORT = "recording.add_repair"  # operators: report a fault, fix on site, return from vendor
+MANAGE = "recording.change_repair"  # admins: ship to the vendor, replace
+
+
+def _report(device, data, user) -> str:
+    repairs.repair_report_fault(
+        device=device, reported_on=data["reported_on"], symptom=data["symptom"], user=user
+    )
+    return gettext("Kerusakan alat %(serial)s dilaporkan: tidak beroperasi sejak %(day)s.") % {
+        "serial": device.serial,
+        "day": f"{data['reported_on']:%d-%m-%Y}",
+    }
+
+
+def _ship(device, data, user) -> str:
+    repairs.repair_ship(
+        device=device,
+        shipped_on=data["shipped_on"],
+        vendor=data["vendor"],
+        vendor_reference=data["vendor_reference"],
+        note=data["note"],
+        user=user,
+    )
+    return gettext("Alat %(serial)s tercatat dikirim ke %(vendor)s pada %(day)s.") % {
+        "serial": device.serial,
+        "vendor": data["vendor"].name,
+        "day": f"{data['shipped_on']:%d-%m-%Y}",
+    }
+
+
+def _return(device, data, user) -> str:
+    repairs.repair_return(
+        device=device, returned_on=data["returned_on"], note=data["note"], user=user
+    )
+    return gettext("Alat %(serial)s kembali dari vendor dan beroperasi lagi sejak %(day)s.") % {
+        "serial": device.serial,
+        "day": f"{data['returned_on']:%d-%m-%Y}",
+    }
+
+
+def _fix(device, data, user) -> str:
+    repairs.repair_fix_on_site(
+        device=device, fixed_on=data["fixed_on"], note=data["note"], user=user
+    )
+    return gettext("Alat %(serial)s diperbaiki di tempat dan beroperasi lagi sejak %(day)s.") % {
+        "serial": device.serial,
+        "day": f"{data['fixed_on']:%d-%m-%Y}",
+    }
+
+
+def _replace(device, data, user) -> str:
+    new = repairs.repair_replace(
+        device=device,
+        replaced_on=data["replaced_on"],
+        new_serial=data["new_serial"],
+        note=data["note"],
+        user=user,
+    )
+    return gettext(
+        "Alat %(serial)s diganti dengan alat baru %(new)s mulai %(day)s; alat lama dipensiunkan."
+    ) % {"serial": device.serial, "new": new.serial, "day": f"{data['replaced_on']:%d-%m-%Y}"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One repair step as the device page offers it."""
+
+    url_name: str
+    event: str
+    permission: str
+    title: Promise
+    form_class: type[forms.Form]
+    day_field: str
+    run: Callable[[RecordingDevice, dict, object], str]  # calls the service, returns the message
+
+
+STEPS = (
+    Step(
+        "device_report_fault",
+        RepairEvent.FAULT_REPORTED,
+        REPORT,
+        _("Laporkan kerusakan"),
+        RepairReportForm,
+        "reported_on",
+        _report,
+    ),
+    Step(
+        "device_ship",
+        RepairEvent.SHIPPED,
+        MANAGE,
+        _("Kirim ke vendor"),
+        RepairShipForm,
+        "shipped_on",
+        _ship,
+    ),
+    Step(
+        "device_return",
+        RepairEvent.RETURNED,
+        REPORT,
+        _("Kembali dari vendor"),
+        RepairReturnForm,
+        "returned_on",
+        _return,
+    ),
+    Step(
+        "device_fix",
+        RepairEvent.FIXED_ON_SITE,
+        REPORT,
+        _("Diperbaiki di tempat"),
+        RepairFixForm,
+        "fixed_on",
+        _fix,
+    ),
+    Step(
+        "device_replace",
+        RepairEvent.REPLACED,
+        MANAGE,
+        _("Ganti dengan alat baru"),
+        RepairReplaceForm,
+        "replaced_on",
+        _replace,
+    ),
+)
+STEP_BY_URL = {step.url_name: step for step in STEPS}
+
+
+def _device_for_user(request, serial: str, permission: str) -> RecordingDevice:
+    """The device if it lies in the user's areas (404 otherwise) and they may take the step
+    (403 otherwise)."""
+    device = get_object_or_404(
+        RecordingDevice.objects.select_related("sub_district__regency__province"), serial=serial
+    )
+    if not user_scope(request.user).covers(device.sub_district_id):
+        raise Http404("Alat di luar area Anda.")
+    if not request.user.has_perm(permission):
+        raise PermissionDenied("Anda tidak berwenang melakukan langkah ini.")
+    return device
+
+
+def _step_view(request, serial: str, step: Step):
+    device = _device_for_user(request, serial, step.permission)
+    today = timezone.localdate()
+    context = {"device": device, "step": step, "refusal": None}
+    status = 200
+    if request.method == "POST":
+        form = step.form_class(request.POST)
+        if form.is_valid():
+            try:
+                message = step.run(device, form.cleaned_data, request.user)
+            except ValidationError as refused:  # RepairRefused, or a model rule it wraps
+                form.add_error(None, refused)
+            else:
+                messages.success(request, message)
+                return redirect(device)
+        status = 400
+    else:
+        form = step.form_class(initial={step.day_field: today})
+        # Say up front when the device is not in a status this step starts from.
+        context["refusal"] = repairs.repair_refusal(device, step.event)
+    form.fields[step.day_field].widget.attrs["max"] = today.isoformat()
+    context["form"] = form
+    if step.form_class is RepairShipForm:
+        context["no_vendor"] = not form.fields["vendor"].queryset.exists()
+    return render(request, "recording/device_action.html", context, status=status)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def report_fault(request, serial):
-    return HttpResponse(status=501)
+    return _step_view(request, serial, STEP_BY_URL["device_report_fault"])
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def ship(request, serial):
-    return HttpResponse(status=501)
+    return _step_view(request, serial, STEP_BY_URL["device_ship"])
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def return_from_vendor(request, serial):
-    return HttpResponse(status=501)
+    return _step_view(request, serial, STEP_BY_URL["device_return"])
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def fix_on_site(request, serial):
-    return HttpResponse(status=501)
+    return _step_view(request, serial, STEP_BY_URL["device_fix"])
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def replace(request, serial):
-    return HttpResponse(status=501)
+    return _step_view(request, serial, STEP_BY_URL["device_replace"])
+
+
+# The repair section of the device page.
+
+
+@dataclass(frozen=True)
+class RepairLine:
+    """A repair as the device page shows it on the page's day."""
+
+    repair: Repair
+    days_down: int
+    due_on: dt.date | None
+    days_overdue: int
+
+
+def _repair_line(repair: Repair, as_of: dt.date) -> RepairLine:
+    return RepairLine(
+        repair=repair,
+        days_down=repairs.repair_days_down(repair, as_of=as_of),
+        due_on=repairs.repair_due_on(repair),
+        days_overdue=repairs.repair_days_overdue(repair, as_of=as_of),
+    )
+
+
+def device_repairs_context(request, device: RecordingDevice, *, as_of: dt.date) -> dict:
+    """The device page's "Perbaikan" section, as of the page's day, in one query.
+
+    Repairs are read through the status timeline (every step of a repair dates a change), so
+    the timeline, the repairs, their vendors and who did what come in the same rows.
+    """
+    changes = list(
+        DeviceStatusChange.objects.filter(device=device)
+        .select_related(
+            "changed_by", "repair__vendor", "repair__reported_by", "repair__replacement"
+        )
+        .order_by("effective_on", "id")
+    )
+    by_id = {c.repair_id: c.repair for c in changes if c.repair_id}
+    device_repairs = sorted(by_id.values(), key=lambda r: (r.reported_on, r.pk), reverse=True)
+    spells = repairs.down_spells(((c.status, c.effective_on) for c in changes), as_of=as_of)
+    open_on_day = next(
+        (
+            r
+            for r in device_repairs
+            if r.reported_on <= as_of and (r.closed_on is None or r.closed_on > as_of)
+        ),
+        None,
+    )
+    has_open_repair = any(r.closed_on is None for r in device_repairs)
+    actions = [
+        (step.title, reverse(step.url_name, kwargs={"serial": device.serial}))
+        for step in STEPS
+        if repairs.repair_refusal(device, step.event) is None
+        and (step.event == RepairEvent.FAULT_REPORTED or has_open_repair)
+        and request.user.has_perm(step.permission)
+    ]
+    return {
+        "status_changes": changes[::-1],
+        "repairs": [_repair_line(r, as_of) for r in device_repairs],
+        "open_repair": _repair_line(open_on_day, as_of) if open_on_day else None,
+        "down_spells": spells,
+        "days_out_of_service": sum(s.days for s in spells),
+        "repair_actions": actions,
+        "replaces": device.replaces,
+        # Reverse one-to-one: selected with the device, and missing when nothing replaced it.
+        "replaced_by": getattr(device, "replaced_by", None),
+    }

@@ -4,13 +4,19 @@ operational → broken (fault reported) → at_vendor (shipped) → operational 
 (replaced, the new device takes over the station); broken → operational (fixed on site). Each
 step is one atomic service call that checks the transition, dates the change in the device's
 status timeline (which the dashboards and the count rules read) and records who did it.
+
+At the end, the small pure reads the device page and the alerts share: down spells, days down
+and the overdue rule, computed from rows already fetched.
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .choices import TRANSITIONS, DeviceStatus, RepairEvent
 from .models import DeviceStatusChange, RecordingDevice, Repair, Vendor
@@ -24,6 +30,44 @@ def _locked(device: RecordingDevice) -> RecordingDevice:
     return RecordingDevice.objects.select_for_update().get(pk=device.pk)
 
 
+def _who(user):
+    return user if user and user.is_authenticated else None
+
+
+def _label(status: str) -> str:
+    return str(DeviceStatus(status).label).lower()
+
+
+def repair_refusal(device: RecordingDevice, event: str) -> str | None:
+    """Why `event` may not happen to the device in its current status; None when it may."""
+    allowed_from, _to = TRANSITIONS[event]
+    if device.status in allowed_from:
+        return None
+    return (
+        f"Alat {device.serial} berstatus {_label(device.status)}; "
+        f"“{RepairEvent(event).label}” hanya bisa dari status "
+        + " atau ".join(_label(s) for s in allowed_from)
+        + "."
+    )
+
+
+def _check_transition(device: RecordingDevice, event: str) -> None:
+    if message := repair_refusal(device, event):
+        raise RepairRefused(message)
+
+
+def _full_clean(obj: models.Model) -> None:
+    """The model's own rules (lengths, constraints), reported as a refusal naming the field."""
+    try:
+        obj.full_clean()
+    except ValidationError as error:
+        messages = []
+        for name, field_messages in error.message_dict.items():
+            label = "" if name == NON_FIELD_ERRORS else obj._meta.get_field(name).verbose_name
+            messages += [f"{str(label).capitalize()}: {m}" if label else m for m in field_messages]
+        raise RepairRefused(messages) from None
+
+
 def _check_day(device: RecordingDevice, day: dt.date, *, not_before: dt.date | None, what: str):
     today = timezone.localdate()
     if day > today:
@@ -33,14 +77,20 @@ def _check_day(device: RecordingDevice, day: dt.date, *, not_before: dt.date | N
     last = (
         DeviceStatusChange.objects.filter(device=device)
         .order_by("-effective_on", "-id")
-        .values_list("effective_on", flat=True)
+        .values_list("effective_on", "event")
         .first()
     )
-    floor = max(d for d in (not_before, last, device.commissioned_on) if d)
+    # The latest of these is the floor; the message says which one it is.
+    floors = [(device.commissioned_on, f"alat {device.serial} mulai beroperasi")]
+    if last:
+        event = f": {str(RepairEvent(last[1]).label).lower()}" if last[1] else ""
+        floors.append((last[0], f"kejadian terakhir alat {device.serial}{event}"))
+    if not_before:
+        floors.append((not_before, f"kejadian terakhir alat {device.serial}"))
+    floor, reason = max(floors, key=lambda f: f[0])
     if day < floor:
         raise RepairRefused(
-            f"Tanggal {what} {day:%d-%m-%Y} tidak boleh sebelum {floor:%d-%m-%Y} "
-            f"(kejadian terakhir alat {device.serial})."
+            f"Tanggal {what} {day:%d-%m-%Y} tidak boleh sebelum {floor:%d-%m-%Y} ({reason})."
         )
 
 
@@ -53,25 +103,22 @@ def _move(
     repair: Repair | None,
     note: str = "",
 ) -> DeviceStatusChange:
-    allowed_from, to = TRANSITIONS[event]
-    if device.status not in allowed_from:
-        raise RepairRefused(
-            f"Alat {device.serial} berstatus {DeviceStatus(device.status).label.lower()}; "
-            f"“{RepairEvent(event).label}” hanya bisa dari status "
-            + " atau ".join(DeviceStatus(s).label.lower() for s in allowed_from)
-            + "."
-        )
-    device.status = to
-    device.save(update_fields=["status"])
-    return DeviceStatusChange.objects.create(
+    _check_transition(device, event)
+    _allowed_from, to = TRANSITIONS[event]
+    change = DeviceStatusChange(
         device=device,
         status=to,
         effective_on=day,
         event=event,
         repair=repair,
-        note=note,
-        changed_by=user if user and user.is_authenticated else None,
+        note=note.strip(),
+        changed_by=_who(user),
     )
+    _full_clean(change)
+    device.status = to
+    device.save(update_fields=["status"])
+    change.save()
+    return change
 
 
 def _open_repair(device: RecordingDevice) -> Repair:
@@ -85,19 +132,17 @@ def _open_repair(device: RecordingDevice) -> Repair:
 def repair_report_fault(*, device: RecordingDevice, reported_on: dt.date, symptom: str, user):
     """The device broke on `reported_on`: it is down from that day on."""
     device = _locked(device)
+    _check_transition(device, RepairEvent.FAULT_REPORTED)
     symptom = symptom.strip()
     if not symptom:
         raise RepairRefused("Tuliskan gejala kerusakannya, mis. “kamera tidak terdeteksi”.")
     _check_day(device, reported_on, not_before=None, what="rusak")
-    if device.status != DeviceStatus.OPERATIONAL:
-        _move(device, RepairEvent.FAULT_REPORTED, reported_on, user=user, repair=None)  # refuses
-    repair = Repair.objects.create(
-        device=device,
-        reported_on=reported_on,
-        symptom=symptom,
-        reported_by=user if user and user.is_authenticated else None,
-    )
-    _move(device, RepairEvent.FAULT_REPORTED, reported_on, user=user, repair=repair, note=symptom)
+    repair = Repair(device=device, reported_on=reported_on, symptom=symptom, reported_by=_who(user))
+    _full_clean(repair)
+    repair.save()
+    # The timeline's note repeats the symptom, shortened to fit when it is long.
+    note = Truncator(symptom).chars(DeviceStatusChange._meta.get_field("note").max_length)
+    _move(device, RepairEvent.FAULT_REPORTED, reported_on, user=user, repair=repair, note=note)
     return repair
 
 
@@ -113,11 +158,15 @@ def repair_ship(
 ) -> Repair:
     """The broken device went to the vendor on `shipped_on`."""
     device = _locked(device)
+    _check_transition(device, RepairEvent.SHIPPED)
+    if vendor is None:
+        raise RepairRefused("Pilih vendor tujuan pengiriman.")
     repair = _open_repair(device)
     _check_day(device, shipped_on, not_before=repair.reported_on, what="kirim")
-    _move(device, RepairEvent.SHIPPED, shipped_on, user=user, repair=repair, note=note)
     repair.shipped_on, repair.vendor = shipped_on, vendor
     repair.vendor_reference = vendor_reference.strip()
+    _full_clean(repair)
+    _move(device, RepairEvent.SHIPPED, shipped_on, user=user, repair=repair, note=note)
     repair.save(update_fields=["shipped_on", "vendor", "vendor_reference"])
     return repair
 
@@ -135,8 +184,9 @@ def repairs_ship(
 
 def _close(device, repair, event, day, *, user, note, what) -> Repair:
     _check_day(device, day, not_before=repair.shipped_on or repair.reported_on, what=what)
-    _move(device, event, day, user=user, repair=repair, note=note)
     repair.closed_on, repair.outcome = day, event
+    _full_clean(repair)
+    _move(device, event, day, user=user, repair=repair, note=note)
     repair.save(update_fields=["closed_on", "outcome"])
     return repair
 
@@ -145,6 +195,7 @@ def _close(device, repair, event, day, *, user, note, what) -> Repair:
 def repair_fix_on_site(*, device: RecordingDevice, fixed_on: dt.date, user, note: str = ""):
     """Fixed where it stands, without going to the vendor: working again from `fixed_on`."""
     device = _locked(device)
+    _check_transition(device, RepairEvent.FIXED_ON_SITE)
     repair = _open_repair(device)
     return _close(
         device, repair, RepairEvent.FIXED_ON_SITE, fixed_on, user=user, note=note, what="perbaikan"
@@ -155,6 +206,7 @@ def repair_fix_on_site(*, device: RecordingDevice, fixed_on: dt.date, user, note
 def repair_return(*, device: RecordingDevice, returned_on: dt.date, user, note: str = ""):
     """Back from the vendor and recording again from `returned_on`."""
     device = _locked(device)
+    _check_transition(device, RepairEvent.RETURNED)
     repair = _open_repair(device)
     return _close(
         device, repair, RepairEvent.RETURNED, returned_on, user=user, note=note, what="kembali"
@@ -171,6 +223,7 @@ def repair_replace(
     station's counts continue on the dashboards without a gap.
     """
     device = _locked(device)
+    _check_transition(device, RepairEvent.REPLACED)
     repair = _open_repair(device)
     new_serial = new_serial.strip()
     if not new_serial:
@@ -187,8 +240,67 @@ def repair_replace(
         status=DeviceStatus.OPERATIONAL,
         replaces=device,
     )
-    replacement.full_clean()
+    _full_clean(replacement)
     replacement.save()
     repair.replacement = replacement
     repair.save(update_fields=["replacement"])
     return replacement
+
+
+# Reads over rows already fetched (a device's timeline, a page's open repairs).
+
+
+@dataclass(frozen=True)
+class DownSpell:
+    """A stretch of days a device could not record: from the day it broke to the day it was
+    back or replaced (exclusive), or to the day asked about while it is still down."""
+
+    start: dt.date
+    end: dt.date | None  # first day working again (or retired); None while still down
+    days: int
+
+
+def down_spells(changes: Iterable[tuple[str, dt.date]], *, as_of: dt.date) -> list[DownSpell]:
+    """The down spells of one device from its (status, effective_on) changes, in order.
+
+    Changes after `as_of` are ignored, so an open spell counts to `as_of`; broken → at the
+    vendor is one spell.
+    """
+    spells, start = [], None
+    for status, day in changes:
+        if day > as_of:
+            break
+        down = status in DeviceStatus.down()
+        if down and start is None:
+            start = day
+        elif not down and start is not None:
+            spells.append(DownSpell(start, day, (day - start).days))
+            start = None
+    if start is not None:
+        spells.append(DownSpell(start, None, (as_of - start).days))
+    return spells
+
+
+def repair_days_down(repair: Repair, *, as_of: dt.date) -> int:
+    """Days the repair's device was out of service: reported → closed (exclusive), or → as_of."""
+    end = repair.closed_on if repair.closed_on and repair.closed_on <= as_of else as_of
+    return max((end - repair.reported_on).days, 0)
+
+
+def repair_due_on(repair: Repair) -> dt.date | None:
+    """The last day the vendor agreed to have it back by (shipped + agreed repair days)."""
+    if repair.shipped_on is None or repair.vendor is None:
+        return None
+    return repair.shipped_on + dt.timedelta(days=repair.vendor.agreed_repair_days)
+
+
+def repair_days_overdue(repair: Repair, *, as_of: dt.date) -> int:
+    """Days past the vendor's agreed repair time on `as_of` (0 when not overdue or closed).
+
+    The same rule as `repair_selectors.overdue_condition`: at the vendor for more days than
+    agreed, counted from the shipping day.
+    """
+    due_on = repair_due_on(repair)
+    if due_on is None or (repair.closed_on and repair.closed_on <= as_of):
+        return 0
+    return max((as_of - due_on).days, 0)

@@ -10,7 +10,8 @@ from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum
 from districts.models import AreaAssignment, Campaign, EligiblePopulation, Province, SubDistrict
 from recording import demo
 from recording.choices import DeviceStatus
-from recording.models import DailyCount, DeviceStatusChange, RecordingDevice
+from recording.models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
+from recording.repairs import repair_days_down, repair_replace, repair_report_fault
 from recording.selectors import area_dashboard
 from tests.conftest import DEMO_PASSWORD as PASSWORD
 
@@ -58,6 +59,24 @@ def _snapshot() -> dict:
         "campaigns": Campaign.objects.count(),
         "users": get_user_model().objects.count(),
         "assignments": AreaAssignment.objects.count(),
+        "vendors": list(Vendor.objects.values_list("name", "contact", "agreed_repair_days")),
+        "repairs": list(
+            Repair.objects.order_by("device__serial").values_list(
+                "device__serial",
+                "reported_on",
+                "symptom",
+                "reported_by__username",
+                "shipped_on",
+                "vendor__name",
+                "vendor_reference",
+                "closed_on",
+            )
+        ),
+        "status changes": list(
+            DeviceStatusChange.objects.order_by("device__serial", "effective_on").values_list(
+                "device__serial", "event", "status", "effective_on", "changed_by__username"
+            )
+        ),
     }
 
 
@@ -98,11 +117,55 @@ def test_two_oku_timur_devices_at_vendor_stop_reporting_when_they_broke(loaded):
         totals = counts.aggregate(last=Max("date"), recorded=Sum("count"))
         assert totals["last"] == broke_on - dt.timedelta(days=1)
         assert totals["recorded"] > 0
-        timeline = DeviceStatusChange.objects.filter(device__sub_district=code)
-        assert list(timeline.values_list("status", "effective_on")) == [
-            (DeviceStatus.BROKEN, broke_on),
-            (DeviceStatus.AT_VENDOR, broke_on + dt.timedelta(days=2)),
+        # The operator reported the fault, the regency's admin shipped it: one open repair.
+        timeline = DeviceStatusChange.objects.filter(device__sub_district=code).order_by(
+            "effective_on"
+        )
+        assert list(
+            timeline.values_list("event", "status", "effective_on", "changed_by__username")
+        ) == [
+            ("fault_reported", DeviceStatus.BROKEN, broke_on, "operator.okutimur"),
+            ("shipped", DeviceStatus.AT_VENDOR, broke_on + dt.timedelta(days=2), "admin.okutimur"),
         ]
+        repair = Repair.objects.get(device__sub_district=code)
+        assert set(timeline.values_list("repair", flat=True)) == {repair.pk}
+
+
+def test_the_two_oku_timur_devices_are_at_the_vendor_14_and_11_days(loaded, client):
+    vendor = Vendor.objects.get()
+    assert (vendor.name, vendor.contact, vendor.agreed_repair_days) == (
+        "Konsorsium PNRI",
+        "Helpdesk konsorsium e-KTP",
+        14,
+    )
+    open_repairs = Repair.objects.filter(closed_on=None).order_by("device__sub_district")
+    assert [
+        (
+            r.device.sub_district_id,
+            r.device.status,
+            r.vendor,
+            r.shipped_on,
+            r.vendor_reference,
+            repair_days_down(r, as_of=D(2012, 4, 16)),
+        )
+        for r in open_repairs
+    ] == [
+        ("16.08.12", "at_vendor", vendor, D(2012, 4, 4), "PNRI-20120404-160812", 14),
+        ("16.08.20", "at_vendor", vendor, D(2012, 4, 7), "PNRI-20120407-160820", 11),
+    ]
+    assert all(r.symptom for r in open_repairs)
+    # The dashboards count the same days from the timeline the repairs wrote.
+    down = area_dashboard(
+        region=Province.objects.get(code="16"), code="16", as_of=D(2012, 4, 16)
+    ).down_devices
+    assert [(d.sub_district_code, d.days_down) for d in down] == [
+        ("16.08.12", 14),
+        ("16.08.20", 11),
+    ]
+    assert client.login(username="operator.okutimur", password=PASSWORD)
+    page = client.get(f"{open_repairs[0].device.get_absolute_url()}?as_of=2012-04-16")
+    text = " ".join(page.content.decode().split())
+    assert "PNRI-20120404-160812" in text and "14 hari" in text
 
 
 def test_oku_selatan_reaches_100_percent_on_3_april(loaded):
@@ -174,17 +237,23 @@ def test_demo_logins_have_their_role_and_area_and_are_printed(loaded, client):
     operator = users.get(username="operator.okutimur")
     viewer = users.get(username="pemantau.sumsel")
     admin = users.get(username="admin")
+    regency_admin = users.get(username="admin.okutimur")
     assert list(operator.groups.values_list("name", flat=True)) == ["operator"]
     assert list(viewer.groups.values_list("name", flat=True)) == ["viewer"]
     assert list(admin.groups.values_list("name", flat=True)) == ["admin"]
+    assert list(regency_admin.groups.values_list("name", flat=True)) == ["admin"]
     assert [a.area_code for a in operator.area_assignments.all()] == ["16.08"]
     assert [a.area_code for a in viewer.area_assignments.all()] == ["16"]
+    assert [a.area_code for a in regency_admin.area_assignments.all()] == ["16.08"]
     assert admin.is_staff and admin.is_superuser
+    assert regency_admin.is_staff and not regency_admin.is_superuser
+    assert regency_admin.email == "admin.okutimur@dukcapil-okutimur.example"
     assert not operator.is_staff and not viewer.is_superuser
-    for username in ("operator.okutimur", "pemantau.sumsel", "admin"):
+    for username in ("operator.okutimur", "pemantau.sumsel", "admin", "admin.okutimur"):
         assert username in loaded
     assert _printed_password(loaded, "operator.okutimur") == PASSWORD
     assert _printed_password(loaded, "admin") == PASSWORD
+    assert _printed_password(loaded, "admin.okutimur") == PASSWORD
     assert "http://127.0.0.1:8000/" in loaded
     assert client.login(username="pemantau.sumsel", password=PASSWORD)
     # The operator's name is on every OKU Timur count, and on no other.
@@ -195,6 +264,13 @@ def test_demo_logins_have_their_role_and_area_and_are_printed(loaded, client):
 
 def test_loading_again_keeps_the_data_and_issues_a_new_password(loaded, client, monkeypatch):
     before = _snapshot()
+    # Someone tried the repair steps on the demo: a replacement and a new fault are undone.
+    at_vendor = RecordingDevice.objects.get(serial="SMS-1608-12-1")
+    repair_replace(
+        device=at_vendor, replaced_on=D(2012, 4, 16), new_serial="PENGGANTI-1", user=None
+    )
+    working = RecordingDevice.objects.get(serial="SMS-1608-01-1")
+    repair_report_fault(device=working, reported_on=D(2012, 4, 16), symptom="Uji", user=None)
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     output = _load()
     assert _snapshot() == before

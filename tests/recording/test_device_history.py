@@ -121,7 +121,7 @@ def test_history_costs_the_same_queries_however_long_it_is(
     device = make_device("16.08.01")
     _revisions(device, changes)
     client.force_login(operator_oku_timur)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(device.get_absolute_url())
     assert response.status_code == 200
 

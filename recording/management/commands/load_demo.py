@@ -19,14 +19,15 @@ class Command(BaseCommand):
         "Load the demo: South Sumatra on 16 April 2012, two weeks before the e-KTP recording "
         "deadline (OKU Timur at 81.4% with two devices at the vendor, OKU Selatan at 100%). "
         "Loads the region list first, so it works on a freshly migrated database, and creates "
-        "three demo logins. Safe to run again: the demo data is replaced, never duplicated."
+        "four demo logins (an operator, a provincial viewer, a national admin and OKU Timur's "
+        "admin). Safe to run again: the demo data is replaced, never duplicated."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--password",
             default=os.environ.get("DEMO_PASSWORD") or None,
-            help="Password for all three demo logins (default: $DEMO_PASSWORD, else a fresh "
+            help="Password for all four demo logins (default: $DEMO_PASSWORD, else a fresh "
             "random one on every run).",
         )
 
@@ -42,6 +43,13 @@ class Command(BaseCommand):
                 f"{result.campaigns} target perekaman."
             )
         )
+        self.stdout.write(f"\nAlat di vendor per {demo.DEMO_TODAY:%d-%m-%Y}:")
+        for repair in result.repairs:
+            self.stdout.write(
+                f"  {repair.device.serial}  {repair.device.sub_district.name}: rusak sejak "
+                f"{repair.reported_on:%d-%m-%Y}, dikirim ke {repair.vendor.name} "
+                f"{repair.shipped_on:%d-%m-%Y} ({repair.vendor_reference})"
+            )
         self.stdout.write(f"\nCakupan per {demo.DEMO_TODAY:%d-%m-%Y}:")
         for row in result.coverage.children:
             self.stdout.write(

@@ -1,0 +1,231 @@
+"""The daily digest of device trouble each regency's admins receive by email (`send_alerts`).
+
+Per regency: devices down longer than N days, repairs past the vendor's agreed time, and
+working stations that have not reported for M days. Everything is read in a fixed number of
+queries for all regencies at once and then split per regency in Python; a regency with nothing
+to say, or without an admin who has an email address, gets no email.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from districts.choices import Role
+from districts.models import AreaAssignment, Regency
+
+from .choices import DeviceStatus
+from .models import RecordingDevice, Repair
+from .repairs import repair_days_overdue, repair_due_on
+from .selectors import device_states
+
+DOWN_DAYS = 3
+SILENT_DAYS = 2
+STATUS_LABELS = dict(DeviceStatus.choices)
+
+
+@dataclass(frozen=True)
+class DownLine:
+    serial: str
+    label: str
+    sub_district_name: str
+    status_label: str
+    since: dt.date
+    days_down: int
+    vendor: str  # "" while not shipped
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    serial: str
+    sub_district_name: str
+    vendor: str
+    vendor_reference: str
+    shipped_on: dt.date
+    due_on: dt.date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class SilentLine:
+    serial: str
+    label: str
+    sub_district_name: str
+    last_report: dt.date | None  # None: never reported
+    days_silent: int  # days since the last report, or since commissioning (inclusive)
+
+
+@dataclass
+class RegencyDigest:
+    code: str
+    name: str
+    as_of: dt.date
+    down_days: int
+    silent_days: int
+    recipients: list[str]
+    down: list[DownLine] = field(default_factory=list)
+    overdue: list[OverdueLine] = field(default_factory=list)
+    silent: list[SilentLine] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.down or self.overdue or self.silent)
+
+    @property
+    def subject(self) -> str:
+        return f"[e-KTP] Ringkasan alat — {self.name}, {self.as_of:%d-%m-%Y}"
+
+
+def _recipients_by_regency() -> dict[str, set[str]]:
+    """Regency code -> addresses of the admins assigned to it or to its province (two queries).
+
+    Only assigned admins: a national superuser is not mailed about every regency.
+    """
+    assignments = (
+        AreaAssignment.objects.filter(
+            user__is_active=True,
+            user__groups__name=Role.ADMIN,
+            sub_district__isnull=True,
+        )
+        .exclude(user__email="")
+        .values_list("regency_id", "province_id", "user__email")
+    )
+    by_regency: dict[str, set[str]] = defaultdict(set)
+    by_province: dict[str, set[str]] = defaultdict(set)
+    for regency, province, email in assignments:
+        (by_regency[regency] if regency else by_province[province]).add(email)
+    if by_province:
+        for code, province in Regency.objects.filter(province__in=by_province).values_list(
+            "code", "province_id"
+        ):
+            by_regency[code] |= by_province[province]
+    return by_regency
+
+
+def regency_digests(
+    *, as_of: dt.date, down_days: int = DOWN_DAYS, silent_days: int = SILENT_DAYS
+) -> list[RegencyDigest]:
+    """The digests with something to say and someone to say it to, by regency code."""
+    recipients = _recipients_by_regency()
+    if not recipients:
+        return []
+    codes = sorted(recipients)
+    digests = {
+        code: RegencyDigest(
+            code=code,
+            name=name,
+            as_of=as_of,
+            down_days=down_days,
+            silent_days=silent_days,
+            recipients=sorted(recipients[code]),
+        )
+        for code, name in Regency.objects.filter(code__in=codes).values_list("code", "name")
+    }
+
+    # Down or retired on the day, from the dated timeline (one query).
+    states = device_states(code="", as_of=as_of)
+    open_repairs = (
+        Repair.objects.filter(reported_on__lte=as_of, device__sub_district__regency__in=codes)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+        .select_related("device__sub_district", "vendor")
+    )
+    vendor_of: dict[int, str] = {}
+    for repair in open_repairs:
+        digest = digests[repair.device.sub_district.regency_id]
+        shipped = repair.shipped_on and repair.shipped_on <= as_of
+        if shipped and repair.vendor:
+            vendor_of[repair.device_id] = repair.vendor.name
+        if shipped and (late := repair_days_overdue(repair, as_of=as_of)):
+            # Overdue implies a vendor: the due day is counted from its agreed repair days.
+            digest.overdue.append(
+                OverdueLine(
+                    serial=repair.device.serial,
+                    sub_district_name=repair.device.sub_district.name,
+                    vendor=repair.vendor.name,
+                    vendor_reference=repair.vendor_reference,
+                    shipped_on=repair.shipped_on,
+                    due_on=repair_due_on(repair),
+                    days_overdue=late,
+                )
+            )
+    for state in states.values():
+        digest = digests.get(state.sub_district_code[:5])
+        days = (as_of - state.since).days
+        if digest is None or state.status not in DeviceStatus.down() or days <= down_days:
+            continue
+        digest.down.append(
+            DownLine(
+                serial=state.serial,
+                label=state.label,
+                sub_district_name=state.sub_district_name,
+                status_label=str(STATUS_LABELS[state.status]),
+                since=state.since,
+                days_down=days,
+                vendor=vendor_of.get(state.device_id, ""),
+            )
+        )
+
+    # Working stations whose last report is `silent_days` or more days old (one query).
+    quiet_since = as_of - dt.timedelta(days=silent_days)
+    silent = (
+        RecordingDevice.objects.filter(
+            sub_district__regency__in=codes, commissioned_on__lte=quiet_since
+        )
+        .exclude(pk__in=list(states))
+        .annotate(last=Max("daily_counts__date", filter=Q(daily_counts__date__lte=as_of)))
+        .filter(Q(last__isnull=True) | Q(last__lte=quiet_since))
+        .values_list(
+            "serial",
+            "label",
+            "sub_district__regency_id",
+            "sub_district__name",
+            "commissioned_on",
+            "last",
+        )
+    )
+    for serial, label, regency, sub_district_name, commissioned_on, last in silent:
+        digests[regency].silent.append(
+            SilentLine(
+                serial=serial,
+                label=label,
+                sub_district_name=sub_district_name,
+                last_report=last,
+                days_silent=(as_of - last).days if last else (as_of - commissioned_on).days + 1,
+            )
+        )
+
+    for digest in digests.values():
+        digest.down.sort(key=lambda d: (-d.days_down, d.serial))
+        digest.overdue.sort(key=lambda o: (-o.days_overdue, o.serial))
+        digest.silent.sort(key=lambda s: (s.last_report or dt.date.min, s.serial))
+    return [digests[code] for code in sorted(digests) if not digests[code].is_empty]
+
+
+def digest_message(digest: RegencyDigest, *, base_url: str = "") -> EmailMessage:
+    """The plain-text email, in Bahasa Indonesia with Indonesian numbers and dates."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "recording/email/device_digest.txt",
+            {"digest": digest, "base_url": base_url.rstrip("/")},
+        )
+    return EmailMessage(subject=digest.subject, body=body, to=digest.recipients)
+
+
+def alerts_send(
+    *,
+    as_of: dt.date,
+    down_days: int = DOWN_DAYS,
+    silent_days: int = SILENT_DAYS,
+    base_url: str = "",
+) -> list[RegencyDigest]:
+    """Email every regency's digest to its admins; returns the digests sent."""
+    digests = regency_digests(as_of=as_of, down_days=down_days, silent_days=silent_days)
+    if digests:
+        with get_connection() as connection:
+            connection.send_messages([digest_message(d, base_url=base_url) for d in digests])
+    return digests

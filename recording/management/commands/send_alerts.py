@@ -1,0 +1,74 @@
+import argparse
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from recording import alerts
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"Tanggal “{value}” tidak dikenal; gunakan bentuk TTTT-BB-HH, mis. 2012-04-16."
+        ) from None
+
+
+def _days(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"Jumlah hari “{value}” harus bilangan bulat 0 atau lebih."
+        )
+    return int(value)
+
+
+class Command(BaseCommand):
+    help = (
+        "Email each regency's admins (assigned to the regency or its province, with an email "
+        "address) a digest in Bahasa Indonesia: devices down longer than --down-days, repairs "
+        "past the vendor's agreed time, and working stations silent for --silent-days. "
+        "Regencies with nothing to report get nothing. Meant for a daily cron job."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--down-days",
+            type=_days,
+            default=alerts.DOWN_DAYS,
+            help=f"List devices down longer than this many days (default {alerts.DOWN_DAYS}).",
+        )
+        parser.add_argument(
+            "--silent-days",
+            type=_days,
+            default=alerts.SILENT_DAYS,
+            help="List working stations without a report on this many days up to --as-of "
+            f"(default {alerts.SILENT_DAYS}).",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_day,
+            default=None,
+            help="The day the digest is about, YYYY-MM-DD (default today, Asia/Jakarta).",
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="The app's address, e.g. https://ektp.example.go.id, to link each regency's page.",
+        )
+
+    def handle(self, *args, down_days, silent_days, as_of, base_url, **options):
+        as_of = as_of or timezone.localdate()
+        sent = alerts.alerts_send(
+            as_of=as_of, down_days=down_days, silent_days=silent_days, base_url=base_url
+        )
+        for digest in sent:
+            self.stdout.write(
+                f"  {digest.code} {digest.name}: {len(digest.down)} alat rusak, "
+                f"{len(digest.overdue)} perbaikan terlambat, {len(digest.silent)} stasiun diam "
+                f"→ {', '.join(digest.recipients)}"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(sent)} email ringkasan terkirim per {as_of:%d-%m-%Y}.")
+        )

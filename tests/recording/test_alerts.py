@@ -1,0 +1,136 @@
+"""`send_alerts`: the daily email to each regency's admins about devices down, late and silent."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+
+from districts.choices import Role
+from recording.alerts import regency_digests
+from recording.models import DailyCount, Vendor
+from recording.repairs import repair_report_fault, repair_ship
+
+D = dt.date
+OKU_TIMUR_ADMIN = "admin.okutimur@dukcapil-okutimur.example"
+
+
+def _send(*args) -> str:
+    out = io.StringIO()
+    call_command("send_alerts", *args, stdout=out)
+    return out.getvalue()
+
+
+def _body_line(message, serial: str) -> str:
+    return next(line for line in message.body.splitlines() if line.startswith(f"- {serial}"))
+
+
+def test_on_the_demo_day_oku_timurs_admin_gets_one_email_about_the_two_stations(loaded, mailoutbox):
+    output = _send("--as-of", "2012-04-16")
+    assert len(mailoutbox) == 1
+    [message] = mailoutbox
+    assert message.to == [OKU_TIMUR_ADMIN]
+    assert message.subject == (
+        "[e-KTP] Ringkasan alat — Kabupaten Ogan Komering Ulu Timur, 16-04-2012"
+    )
+    assert "ALAT TIDAK BEROPERASI LEBIH DARI 3 HARI (2)" in message.body
+    buay_madang_timur = _body_line(message, "SMS-1608-12-1")
+    assert "Kecamatan Buay Madang Timur" in buay_madang_timur
+    assert "sejak 02-04-2012, 14 hari tidak beroperasi" in buay_madang_timur
+    assert "vendor Konsorsium PNRI" in buay_madang_timur
+    buay_pemuka = _body_line(message, "SMS-1608-20-1")
+    assert "Kecamatan Buay Pemuka Bangsa Raja" in buay_pemuka
+    assert "sejak 05-04-2012, 11 hari tidak beroperasi" in buay_pemuka
+    # Shipped 4 and 7 April with 14 agreed days: not late yet; every other station reported.
+    assert "PERBAIKAN MELEWATI" not in message.body
+    assert "BELUM MELAPOR" not in message.body
+    assert "1 email ringkasan terkirim per 16-04-2012." in output
+
+
+def test_a_repair_past_the_vendors_days_is_listed_as_late(loaded, mailoutbox):
+    _send("--as-of", "2012-04-20")
+    [message] = mailoutbox
+    assert "PERBAIKAN MELEWATI WAKTU YANG DISEPAKATI VENDOR (1)" in message.body
+    late = message.body.split("PERBAIKAN MELEWATI")[1].split("\n\n")[0]
+    # Buay Madang Timur went on 4 April, due back 18 April; Buay Pemuka Bangsa Raja not yet due.
+    assert (
+        "- SMS-1608-12-1, Kecamatan Buay Madang Timur: dikirim ke Konsorsium PNRI 04-04-2012, "
+        "seharusnya kembali 18-04-2012; terlambat 2 hari (tiket PNRI-20120404-160812)."
+    ) in late
+    assert "SMS-1608-20-1" not in late
+
+
+@pytest.mark.parametrize(
+    "args", [["--as-of", "2012-04-03"], ["--as-of", "2012-04-16", "--down-days", "14"]]
+)
+def test_nothing_is_sent_when_there_is_nothing_to_say(loaded, mailoutbox, args):
+    # 3 April: Buay Madang Timur down one day, everything else reported. 16 April with a
+    # 14-day threshold: the two stations are down 14 and 11 days, not longer.
+    output = _send(*args)
+    assert mailoutbox == []
+    assert "0 email ringkasan terkirim" in output
+
+
+@pytest.fixture
+def vendor(db):
+    return Vendor.objects.create(name="Konsorsium Uji", agreed_repair_days=14)
+
+
+def _reported(device, *days):
+    DailyCount.objects.bulk_create(DailyCount(device=device, date=d, count=10) for d in days)
+
+
+def test_silent_stations_and_late_repairs_go_to_the_admins_of_the_regency_and_province(
+    make_user, make_device, vendor, mailoutbox
+):
+    # Aceh, away from the demo's South Sumatra (which another test of this module loads).
+    make_user("adm_prov", Role.ADMIN, "11", email="prov@aceh.example")
+    make_user("adm_acsel", Role.ADMIN, "11.01", email="acsel@acehselatan.example")
+    make_user("adm_nomail", Role.ADMIN, "11.01")
+    make_user("adm_other", Role.ADMIN, "11.02", email="agara@acehtenggara.example")
+    make_user("op_mail", Role.OPERATOR, "11.01", email="operator@acehselatan.example")
+    make_user("root", email="root@pusat.example", is_superuser=True, is_staff=True)
+
+    quiet = make_device("11.01.01", serial="DIAM-1", label="Kec. Bakongan #1")
+    _reported(quiet, D(2012, 4, 9), D(2012, 4, 10))
+    make_device("11.01.02", serial="BARU-1", commissioned_on=D(2012, 4, 10))
+    busy = make_device("11.01.03", serial="RAJIN-1")
+    _reported(busy, D(2012, 4, 15))  # yesterday: fine with two silent days
+    away = make_device("11.01.04", serial="RUSAK-1")
+    _reported(away, D(2012, 3, 17))
+    repair_report_fault(device=away, reported_on=D(2012, 3, 18), symptom="Mati", user=None)
+    repair_ship(device=away, shipped_on=D(2012, 3, 20), vendor=vendor, user=None)
+    _reported(make_device("11.02.01", serial="TENGGARA-1"), D(2012, 4, 16))
+
+    output = _send("--as-of", "2012-04-16", "--silent-days", "2")
+    aceh = [m for m in mailoutbox if "Aceh" in m.subject]
+    assert [m.subject for m in aceh] == [
+        "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16-04-2012"
+    ]  # nothing to say about Aceh Tenggara, whose station reported today
+    [message] = aceh
+    assert sorted(message.to) == ["acsel@acehselatan.example", "prov@aceh.example"]
+    body = message.body
+    assert "STASIUN BELUM MELAPOR 2 HARI ATAU LEBIH (2)" in body
+    assert _body_line(message, "DIAM-1") == (
+        "- DIAM-1 (Kec. Bakongan #1), Kecamatan Bakongan: laporan terakhir 10-04-2012 "
+        "(6 hari lalu)."
+    )
+    assert "belum pernah melapor (7 hari sejak mulai beroperasi)" in _body_line(message, "BARU-1")
+    assert "RAJIN-1" not in body
+    # The station at the vendor is down (29 days) and late (27 days there, 14 agreed), and is
+    # not also called silent.
+    assert "sejak 18-03-2012, 29 hari tidak beroperasi" in _body_line(message, "RUSAK-1")
+    assert "seharusnya kembali 03-04-2012; terlambat 13 hari" in body
+    assert body.count("- RUSAK-1") == 2
+    assert f"{len(mailoutbox)} email ringkasan terkirim" in output
+
+
+def test_the_digest_costs_the_same_queries_for_one_regency_or_a_whole_province(
+    loaded, make_user, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        assert len(regency_digests(as_of=D(2012, 4, 20))) == 1
+    make_user("adm_prov", Role.ADMIN, "16", email="prov@sumsel.example")
+    with django_assert_max_num_queries(6):
+        # Every Sumatera Selatan regency is silent on 20 April (the demo ends on the 16th).
+        assert len(regency_digests(as_of=D(2012, 4, 20))) == 17
