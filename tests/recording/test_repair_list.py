@@ -416,9 +416,7 @@ def test_query_count_does_not_grow_with_rows(
 
 def test_days_down_count_to_today_in_jakarta(client, admin_user, make_device, monkeypatch):
     # 20:00 UTC on 16 April is already 03:00 on 17 April in Jakarta.
-    monkeypatch.setattr(
-        timezone, "now", lambda: dt.datetime(2012, 4, 16, 20, 0, tzinfo=dt.timezone.utc)
-    )
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2012, 4, 16, 20, 0, tzinfo=dt.UTC))
     device = make_device("16.08.01", serial="WIB-1")
     repair_report_fault(device=device, reported_on=dt.date(2012, 4, 7), symptom="mati", user=None)
     client.force_login(admin_user)
