@@ -190,30 +190,38 @@ def regions_present(transactional_db):
         regions_import()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks and real threads")
-def test_two_concurrent_edits_never_lose_one_silently(regions_present, make_device):
-    device = make_device()
-    _save([_row(device, 80)])  # version 1; both operators opened the form now
-    barrier = threading.Barrier(2)
+def _race(device, values, *, seen_version) -> int:
+    """Two users save at the same instant, each from a form that showed `seen_version`.
+
+    Exactly one must win and the other must get a conflict; returns the winning value.
+    """
+    barrier = threading.Barrier(len(values))
     outcomes = {}
 
-    def edit(value):
+    def save(value):
         try:
             barrier.wait()
-            _save([_row(device, value, seen_version=1)])
+            _save([_row(device, value, seen_version=seen_version)])
             outcomes[value] = "saved"
         except CountsRejected as refused:
             outcomes[value] = "conflict" if refused.check.conflicts else "refused"
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=edit, args=(v,)) for v in (91, 92)]
+    threads = [threading.Thread(target=save, args=(v,)) for v in values]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert sorted(outcomes.values()) == ["conflict", "saved"]
-    winner = next(v for v, outcome in outcomes.items() if outcome == "saved")
+    return next(v for v, outcome in outcomes.items() if outcome == "saved")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks and real threads")
+def test_two_concurrent_edits_never_lose_one_silently(regions_present, make_device):
+    device = make_device()
+    _save([_row(device, 80)])  # version 1; both operators opened the form now
+    winner = _race(device, (91, 92), seen_version=1)
     saved = DailyCount.objects.get(device=device)
     assert (saved.count, saved.version) == (winner, 2)
     assert DailyCountRevision.objects.filter(daily_count=saved).count() == 1
@@ -222,26 +230,7 @@ def test_two_concurrent_edits_never_lose_one_silently(regions_present, make_devi
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent inserts")
 def test_two_concurrent_first_entries_never_lose_one_silently(regions_present, make_device):
     device = make_device()
-    barrier = threading.Barrier(2)
-    outcomes = {}
-
-    def enter(value):
-        try:
-            barrier.wait()
-            _save([_row(device, value, seen_version=0)])
-            outcomes[value] = "saved"
-        except CountsRejected as refused:
-            outcomes[value] = "conflict" if refused.check.conflicts else "refused"
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enter, args=(v,)) for v in (61, 62)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes.values()) == ["conflict", "saved"]
-    winner = next(v for v, outcome in outcomes.items() if outcome == "saved")
+    winner = _race(device, (61, 62), seen_version=0)
     assert DailyCount.objects.get(device=device).count == winner
 
 
