@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .health import healthz
+
 urlpatterns = [
+    # No trailing slash: load balancers probe the exact path (and it must not redirect).
+    path("healthz", healthz, name="healthz"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
