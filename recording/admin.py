@@ -1,19 +1,31 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from districts.admin import AreaScopedAdmin
+
 from .models import (
+    AreaMonthlyTotal,
     CountImport,
     DailyCount,
     DailyCountRevision,
+    DeviceMonthlyTotal,
     DeviceStatusChange,
+    ProvinceDailyTotal,
     RecordingDevice,
+    RegencyDailyTotal,
     Repair,
     Vendor,
 )
+from .rollups import REGENCY_CODE_LENGTH, rollup_refresh
+
+# Region filters list only the regions the user's rows are in.
+RELATED_ONLY = admin.RelatedOnlyFieldListFilter
+PROVINCE_FILTER = ("device__sub_district__regency__province", RELATED_ONLY)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit records: shown to admins, never edited by hand."""
+class ReadOnlyAdmin(AreaScopedAdmin):
+    """Audit records and derived rows: shown to admins of the area, never edited by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -67,7 +79,7 @@ class RepairInline(ReadOnlyInline):
 
 
 @admin.register(RecordingDevice)
-class RecordingDeviceAdmin(admin.ModelAdmin):
+class RecordingDeviceAdmin(AreaScopedAdmin):
     list_display = [
         "serial",
         "label",
@@ -76,7 +88,11 @@ class RecordingDeviceAdmin(admin.ModelAdmin):
         "daily_capacity",
         "commissioned_on",
     ]
-    list_filter = ["status", "sub_district__regency__province", "sub_district__regency"]
+    list_filter = [
+        "status",
+        ("sub_district__regency__province", RELATED_ONLY),
+        ("sub_district__regency", RELATED_ONLY),
+    ]
     search_fields = ["serial", "label", "sub_district__code", "sub_district__name"]
     list_select_related = ["sub_district"]
     autocomplete_fields = ["sub_district"]
@@ -84,6 +100,16 @@ class RecordingDeviceAdmin(admin.ModelAdmin):
     # steps on the device page, which date every change for the dashboards and the count rules.
     readonly_fields = ["status", "replaces"]
     inlines = [DeviceStatusChangeInline, RepairInline]
+    scope_field = "sub_district__code"
+
+    def save_model(self, request, obj, form, change):
+        """A device moved to another kecamatan takes its counts along: the rollups of both
+        regencies (and provinces) are recomputed in the same transaction as the move."""
+        moved_from = form.initial.get("sub_district") if change else None
+        super().save_model(request, obj, form, change)
+        if moved_from and moved_from != obj.sub_district_id and obj.daily_counts.exists():
+            for code in sorted({moved_from, obj.sub_district_id}):
+                rollup_refresh(code[:REGENCY_CODE_LENGTH])
 
 
 @admin.register(Vendor)
@@ -121,12 +147,7 @@ class RepairAdmin(ReadOnlyAdmin):
         "closed_on",
         "outcome",
     ]
-    list_filter = [
-        "vendor",
-        "outcome",
-        RepairOpenFilter,
-        "device__sub_district__regency__province",
-    ]
+    list_filter = ["vendor", "outcome", RepairOpenFilter, PROVINCE_FILTER]
     search_fields = [
         "device__serial",
         "device__sub_district__code",
@@ -135,6 +156,7 @@ class RepairAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["device", "vendor"]
     date_hierarchy = "reported_on"
+    scope_field = "device__sub_district__code"
 
 
 @admin.register(DailyCount)
@@ -150,14 +172,11 @@ class DailyCountAdmin(ReadOnlyAdmin):
         "entered_by",
         "entered_at",
     ]
-    list_filter = [
-        "needs_follow_up",
-        "device__sub_district__regency__province",
-        "device__status",
-    ]
+    list_filter = ["needs_follow_up", PROVINCE_FILTER, "device__status"]
     search_fields = ["device__serial", "device__sub_district__code", "device__sub_district__name"]
     list_select_related = ["device", "entered_by"]
     date_hierarchy = "date"
+    scope_field = "device__sub_district__code"
 
 
 @admin.register(DailyCountRevision)
@@ -166,14 +185,16 @@ class DailyCountRevisionAdmin(ReadOnlyAdmin):
     list_filter = ["source"]
     search_fields = ["daily_count__device__serial"]
     list_select_related = ["daily_count__device", "changed_by"]
+    scope_field = "daily_count__device__sub_district__code"
 
 
 @admin.register(DeviceStatusChange)
 class DeviceStatusChangeAdmin(ReadOnlyAdmin):
     list_display = ["device", "event", "status", "effective_on", "changed_by", "changed_at"]
-    list_filter = ["event", "status", "device__sub_district__regency__province"]
+    list_filter = ["event", "status", PROVINCE_FILTER]
     search_fields = ["device__serial", "device__sub_district__name"]
     list_select_related = ["device", "changed_by"]
+    scope_field = "device__sub_district__code"
 
 
 @admin.register(CountImport)
@@ -182,3 +203,44 @@ class CountImportAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["file_name", "uploaded_by__username"]
     exclude = ["content"]
+
+    def scope_q(self, request, scope):
+        # Uploads belong to whoever made them, as on the app's preview page.
+        return Q(uploaded_by=request.user)
+
+
+# Rollups are derived from the counts (`manage.py rollup_rebuild` recomputes them): listed to
+# check a figure, never edited.
+
+
+@admin.register(RegencyDailyTotal)
+class RegencyDailyTotalAdmin(ReadOnlyAdmin):
+    list_display = ["regency", "date", "recorded", "reports"]
+    search_fields = ["regency__code", "regency__name"]
+    list_select_related = ["regency"]
+    date_hierarchy = "date"
+    scope_field = "regency__code"
+
+
+@admin.register(ProvinceDailyTotal)
+class ProvinceDailyTotalAdmin(ReadOnlyAdmin):
+    list_display = ["province", "date", "recorded", "reports"]
+    search_fields = ["province__code", "province__name"]
+    list_select_related = ["province"]
+    date_hierarchy = "date"
+    scope_field = "province__code"
+
+
+@admin.register(DeviceMonthlyTotal)
+class DeviceMonthlyTotalAdmin(ReadOnlyAdmin):
+    list_display = ["device", "month", "recorded", "reports"]
+    search_fields = ["device__serial", "device__sub_district__code"]
+    list_select_related = ["device"]
+    scope_field = "device__sub_district__code"
+
+
+@admin.register(AreaMonthlyTotal)
+class AreaMonthlyTotalAdmin(ReadOnlyAdmin):
+    list_display = ["area", "month", "recorded", "reports"]
+    search_fields = ["area"]
+    scope_field = "area"
