@@ -216,6 +216,15 @@ def test_five_wrong_passwords_lock_that_user_on_that_computer(client, operator_o
     assert "_auth_user_id" not in client.session
 
 
+def test_the_lockout_page_speaks_english_to_who_chose_it(client, operator_oku_timur):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/masuk/"})
+    for _ in range(5):
+        locked = _try(client, "op_okutimur", "salah")
+    page = " ".join(locked.content.decode().split())
+    assert "The password for op_okutimur was wrong 5 times from this computer" in page
+    assert "Try again in 15 minutes." in page
+
+
 def test_a_lockout_does_not_stop_colleagues_or_the_same_user_elsewhere(
     client, operator_oku_timur, operator_oku_selatan
 ):
