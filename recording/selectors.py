@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Left
 
 from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
@@ -60,6 +60,7 @@ class DeviceState:
     capacity: int
     status: str
     since: dt.date  # first day of the current down (or retired) spell
+    since_change_id: int  # the status change that began the spell
 
 
 def device_states(*, code: str, as_of: dt.date) -> dict[int, DeviceState]:
@@ -73,6 +74,7 @@ def device_states(*, code: str, as_of: dt.date) -> dict[int, DeviceState]:
         .filter(effective_on__lte=as_of, device__commissioned_on__lte=as_of)
         .order_by("device_id", "effective_on", "id")
         .values_list(
+            "id",
             "device_id",
             "status",
             "effective_on",
@@ -84,7 +86,7 @@ def device_states(*, code: str, as_of: dt.date) -> dict[int, DeviceState]:
         )
     )
     states: dict[int, DeviceState] = {}
-    for device_id, status, day, serial, label, sd_code, sd_name, capacity in changes:
+    for change_id, device_id, status, day, serial, label, sd_code, sd_name, capacity in changes:
         if status == DeviceStatus.OPERATIONAL:
             states.pop(device_id, None)
             continue
@@ -93,39 +95,56 @@ def device_states(*, code: str, as_of: dt.date) -> dict[int, DeviceState]:
         same_spell = current and (current.status in DeviceStatus.down()) == (
             status in DeviceStatus.down()
         )
-        since = current.since if same_spell else day
+        since, since_change_id = (
+            (current.since, current.since_change_id) if same_spell else (day, change_id)
+        )
         states[device_id] = DeviceState(
-            device_id, serial, label, sd_code, sd_name, capacity, status, since
+            device_id, serial, label, sd_code, sd_name, capacity, status, since, since_change_id
         )
     return states
 
 
-def _averages_before_down(states: dict[int, DeviceState]) -> dict[int, Decimal]:
-    """Each down device's daily average over the 7 days before it went down (one query)."""
-    down = [s for s in states.values() if s.status in DeviceStatus.down()]
-    if not down:
-        return {}
-    window = Q()
-    for s in down:
-        window |= Q(
-            device_id=s.device_id,
-            date__range=(s.since - dt.timedelta(days=RECENT_DAYS), s.since - dt.timedelta(days=1)),
+def _spell_figures(states: dict[int, DeviceState], as_of: dt.date):
+    """For the devices not working on the day, in one query: each down device's daily average
+    over the 7 days before it went down, and which of them still have a count for the day.
+
+    The week hangs off the status change that began each spell, so the database finds it with
+    one index probe per device (a filter OR-ing one window per device took longer to build in
+    the ORM than to run).
+    """
+    if not states:
+        return {}, set()
+    week_before = (
+        DailyCount.objects.filter(
+            device_id=OuterRef("device_id"),
+            date__lt=OuterRef("effective_on"),
+            date__gte=OuterRef("effective_on") - dt.timedelta(days=RECENT_DAYS),
         )
-    totals = dict(
-        DailyCount.objects.filter(window)
         .values("device_id")
         .annotate(total=Sum("count"))
-        .values_list("device_id", "total")
+        .values("total")
+    )
+    rows = (
+        DeviceStatusChange.objects.filter(pk__in=[s.since_change_id for s in states.values()])
+        .annotate(
+            week_before=Subquery(week_before),
+            reported=Exists(DailyCount.objects.filter(device_id=OuterRef("device_id"), date=as_of)),
+        )
+        .values_list("device_id", "week_before", "reported")
         .order_by()
     )
-    return {
-        s.device_id: (Decimal(totals.get(s.device_id) or 0) / RECENT_DAYS).quantize(Decimal("0.1"))
-        for s in down
-    }
+    averages, reported = {}, set()
+    for device_id, week_total, reported_on_day in rows:
+        if states[device_id].status in DeviceStatus.down():
+            averages[device_id] = (Decimal(week_total or 0) / RECENT_DAYS).quantize(Decimal("0.1"))
+        if reported_on_day:
+            reported.add(device_id)
+    return averages, reported
 
 
-def _down_devices(states: dict[int, DeviceState], as_of: dt.date) -> list[DownDevice]:
-    averages = _averages_before_down(states)
+def _down_devices(
+    states: dict[int, DeviceState], as_of: dt.date, averages: dict[int, Decimal]
+) -> list[DownDevice]:
     down = [
         DownDevice(
             serial=s.serial,
@@ -342,20 +361,6 @@ def _follow_up_by(code: str, as_of: dt.date, key) -> dict:
     )
 
 
-def _reports_of_down_devices(states: dict[int, DeviceState], as_of: dt.date, length: int):
-    """Counts entered on the day for devices that were down (they are not "reporting")."""
-    if not states:
-        return {}
-    return dict(
-        DailyCount.objects.filter(device_id__in=list(states), date=as_of)
-        .annotate(child=_child("device__sub_district_id", length))
-        .values("child")
-        .annotate(n=Count("id"))
-        .values_list("child", "n")
-        .order_by()
-    )
-
-
 def _sum_children(total: Coverage, children: list[Coverage]):
     for name in (
         "eligible",
@@ -392,9 +397,13 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     states = device_states(code=code, as_of=as_of)
     devices = _device_figures(code, length, as_of)
     follow_up = _follow_up_by(code, as_of, _child("device__sub_district_id", length))
+    averages, reported_while_out = _spell_figures(states, as_of)
+    # Counts entered for the day by devices that were not working: they are not "reporting".
+    down_reports = defaultdict(int)
+    for device_id in reported_while_out:
+        down_reports[states[device_id].sub_district_code[:length]] += 1
     if level < 2:
         recorded = _recorded_by_child(level, as_of, child_codes)
-        down_reports = _reports_of_down_devices(states, as_of, length)
         last_report = {}
     else:
         in_area = RecordingDevice.objects.filter(_in_area(code))
@@ -402,12 +411,11 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         recorded = {
             child: (done, recent, None, today) for child, (done, recent, today) in by_child.items()
         }
-        down_reports = _reports_of_down_devices(states, as_of, length)
         last_report = {}
         for sub_district, day in _last_reports(in_area, as_of).values():
             if day and (sub_district not in last_report or day > last_report[sub_district]):
                 last_report[sub_district] = day
-    down_devices = _down_devices(states, as_of)
+    down_devices = _down_devices(states, as_of, averages)
     lost = defaultdict(int)
     for down in down_devices:
         lost[down.sub_district_code[:length]] += down.recordings_lost
@@ -497,7 +505,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
     down = [r for r in in_service if r.status in DeviceStatus.down()]
     working = [r for r in in_service if r.status not in DeviceStatus.down()]
     longest = max(down, key=lambda r: r.days_down, default=None)
-    down_devices = _down_devices(states, as_of)
+    down_devices = _down_devices(states, as_of, _spell_figures(states, as_of)[0])
     eligible, sources = _eligible_by_child(code, 8, as_of)
     deadline = _deadline_by_child(code, 8, as_of).get(code[:5])
     total = Coverage(

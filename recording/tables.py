@@ -7,12 +7,14 @@ helpers format the charts.
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 import django_tables2 as tables
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils import formats, translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
@@ -68,8 +70,20 @@ def fmt_percent(value) -> str:
     return EMPTY if value is None else f"{fmt_decimal(value, 1)}%"
 
 
+_DAYS: dict[tuple, str] = {}
+
+
 def fmt_day(value: dt.date | None, fmt: str = "j M Y") -> str:
-    return EMPTY if value is None else formats.date_format(value, fmt)
+    """A date in the active language; a table repeats the same few dates, so each is formatted
+    once per language and format."""
+    if value is None:
+        return EMPTY
+    key = (translation.get_language(), value, fmt)
+    if key not in _DAYS:
+        if len(_DAYS) > 10_000:
+            _DAYS.clear()
+        _DAYS[key] = formats.date_format(value, fmt)
+    return _DAYS[key]
 
 
 def progress_badge(coverage) -> str:
@@ -149,6 +163,43 @@ class DashboardTable(tables.Table):
         accessor = self.columns[name].accessor
         return lambda row: accessor.resolve(row, quiet=True)
 
+    def body_html(self) -> str:
+        """The `<tr>` rows of the current page, rendered without django-tables2's per-cell
+        machinery (signature introspection and attribute recomputation for every cell cost more
+        than the page's queries). Cells go through the same `render_*` methods, empty values
+        show the column default, and every row's class comes from `Meta.row_attrs`."""
+        cells = []
+        for bound in self.columns:
+            render = getattr(self, f"render_{bound.name}", None)
+            td = bound.attrs["td"].as_html()
+            cells.append(
+                (
+                    bound.name,
+                    render,
+                    bound.column.empty_values,
+                    conditional_escape(bound.default),
+                    format_html("<td {}>", td) if td else mark_safe("<td>"),
+                )
+            )
+        row_class = self._meta.row_attrs.get("class")
+        rows = self.page.object_list if self.page else self.rows
+        html = []
+        for row in rows:
+            record = row.record
+            css = row_class(record=record) if row_class else ""
+            html.append(format_html('<tr class="{}">', css) if css else "<tr>")
+            for name, render, empty_values, default, open_td in cells:
+                value = getattr(record, name)
+                if value in empty_values:
+                    content = default
+                else:
+                    content = value if render is None else render(record=record, value=value)
+                    if not isinstance(content, SafeData):
+                        content = escape(str(content))
+                html.append(f"{open_td}{content}</td>")
+            html.append("</tr>")
+        return mark_safe("".join(html))  # every piece above is escaped
+
     def link(self, url: str, text) -> str:
         if not url:
             return text
@@ -201,22 +252,22 @@ class AreaCoverageTable(DashboardTable):
     def render_name(self, record, value):
         return self.link(record.url, value)
 
-    def render_eligible(self, value):
+    def render_eligible(self, record, value):
         return fmt_int(value)
 
-    def render_recorded(self, value):
+    def render_recorded(self, record, value):
         return fmt_int(value)
 
-    def render_coverage_percent(self, value):
+    def render_coverage_percent(self, record, value):
         return fmt_percent(value)
 
-    def render_remaining(self, value):
+    def render_remaining(self, record, value):
         return fmt_int(value)
 
-    def render_recorded_last_7_days(self, value):
+    def render_recorded_last_7_days(self, record, value):
         return fmt_int(value)
 
-    def render_daily_average(self, value):
+    def render_daily_average(self, record, value):
         return fmt_decimal(value)
 
     def render_required_daily_rate(self, record, value):
@@ -232,10 +283,10 @@ class AreaCoverageTable(DashboardTable):
             return format_html('<span class="late">{}</span>', text)
         return text
 
-    def render_progress(self, record):
+    def render_progress(self, record, value):
         return progress_badge(record)
 
-    def render_devices(self, value):
+    def render_devices(self, record, value):
         return fmt_int(value)
 
     def render_devices_down(self, record, value):
@@ -247,10 +298,10 @@ class AreaCoverageTable(DashboardTable):
             gettext("terlama %(days)s hari") % {"days": fmt_int(record.longest_down_days)},
         )
 
-    def render_not_reported(self, value):
+    def render_not_reported(self, record, value):
         return fmt_int(value)
 
-    def render_last_report(self, value):
+    def render_last_report(self, record, value):
         return fmt_day(value)
 
 
@@ -306,19 +357,19 @@ class DeviceCoverageTable(DashboardTable):
             % {"day": fmt_day(record.down_since), "days": fmt_int(record.days_down)},
         )
 
-    def render_daily_capacity(self, value):
+    def render_daily_capacity(self, record, value):
         return fmt_int(value)
 
-    def render_recorded(self, value):
+    def render_recorded(self, record, value):
         return fmt_int(value)
 
-    def render_recorded_last_7_days(self, value):
+    def render_recorded_last_7_days(self, record, value):
         return fmt_int(value)
 
-    def render_daily_average(self, value):
+    def render_daily_average(self, record, value):
         return fmt_decimal(value)
 
-    def render_last_report(self, value):
+    def render_last_report(self, record, value):
         return fmt_day(value)
 
     def render_reported_today(self, record, value):
@@ -328,5 +379,5 @@ class DeviceCoverageTable(DashboardTable):
             return gettext("ya")
         return format_html('<span class="late">{}</span>', gettext("tidak"))
 
-    def render_follow_up(self, value):
+    def render_follow_up(self, record, value):
         return format_html("<strong>{}</strong>", fmt_int(value)) if value else "0"
