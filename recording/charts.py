@@ -18,7 +18,7 @@ from .coverage import Coverage, Dashboard, DayPoint
 from .tables import fmt_day, fmt_decimal, fmt_int, fmt_percent
 
 WIDTH = 400  # user units; the SVG scales to its box, and text stays legible on a phone
-MAX_LINE_POINTS = 730  # two years of days; longer series are thinned
+MAX_LINE_POINTS = 366  # about one per user unit of the plot; longer series are thinned
 MAX_DAILY_BARS = 120  # beyond this, days are summed into weeks
 MAX_AREA_BARS = 50  # the lowest-coverage children shown
 
@@ -151,6 +151,14 @@ def _date_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
     return [(d, fmt_day(d, "j M")) for d in days]
 
 
+def _dense_series(dashboard: Dashboard, end: dt.date) -> list[DayPoint]:
+    """`_dense` of the dashboard's series, built once for the charts that share it."""
+    cache = dashboard.__dict__.setdefault("_dense_by_end", {})
+    if end not in cache:
+        cache[end] = _dense(dashboard.series, end)
+    return cache[end]
+
+
 def _dense(series: list[DayPoint], end: dt.date) -> list[DayPoint]:
     """One point per day from the first count to `end`: days without counts recorded 0."""
     if not series:
@@ -184,7 +192,7 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
     if not dashboard.series:
         return _empty(ident, title)
     as_of = max(total.as_of or dashboard.series[-1].date, dashboard.series[-1].date)
-    series = _dense(dashboard.series, as_of)
+    series = _dense_series(dashboard, as_of)
     start = series[0].date
     end = as_of
     deadline = total.deadline
@@ -272,8 +280,8 @@ def _buckets(dashboard: Dashboard) -> tuple[list[tuple[dt.date, dt.date, int]], 
     """(first day, last day, recorded) per day, or per Monday-to-Sunday week if too many days."""
     if not dashboard.series:
         return [], False
-    series = _dense(
-        dashboard.series, max(dashboard.total.as_of or dt.date.min, dashboard.series[-1].date)
+    series = _dense_series(
+        dashboard, max(dashboard.total.as_of or dt.date.min, dashboard.series[-1].date)
     )
     if len(series) <= MAX_DAILY_BARS:
         return [(p.date, p.date, p.recorded) for p in series], False
