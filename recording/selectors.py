@@ -184,15 +184,15 @@ def _eligible_by_child(code: str, length: int, as_of: dt.date) -> tuple[dict[str
 
 
 def _recorded_by_child(level: int, as_of: dt.date, child_codes: list[str]):
-    """(recorded to date, last 7 days, last report, reports on the day) per child province or
-    regency: whole months from the monthly totals, the rest from the daily totals."""
+    """(recorded to date, last 7 days, reports on the day) per child province or regency: whole
+    months from the monthly totals, the rest from the daily totals."""
     this_month = month_start(as_of)
     week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     if level == 0:
         daily, key = ProvinceDailyTotal.objects.filter(province__in=child_codes), "province"
     else:
         daily, key = RegencyDailyTotal.objects.filter(regency__in=child_codes), "regency"
-    figures: dict = {code: [0, 0, None, 0] for code in child_codes}
+    figures: dict = {code: [0, 0, 0] for code in child_codes}
     for area, total in (
         AreaMonthlyTotal.objects.filter(area__in=child_codes, month__lt=this_month)
         .values("area")
@@ -214,22 +214,26 @@ def _recorded_by_child(level: int, as_of: dt.date, child_codes: list[str]):
         totals = figures[row[f"{key}_id"]]
         totals[0] += row["month"] or 0
         totals[1] += row["recent"] or 0
-        totals[3] += row["today"] or 0
-    # The last day anything was reported: one backward index probe per child.
+        totals[2] += row["today"] or 0
+    return {code: tuple(values) for code, values in figures.items()}
+
+
+def _child_areas(code: str, level: int, as_of: dt.date) -> list[tuple[str, str, dt.date | None]]:
+    """(code, name, last day anything was reported) of each child area; the last report is read
+    here for provinces and regencies (one backward index probe per child in their daily totals)
+    and left empty for kecamatan, whose devices tell it."""
+    children = CHILD_MODEL[level].objects.all()
+    if code:
+        children = children.filter(code__startswith=f"{code}.")
+    if level == 2:
+        return [(c, name, None) for c, name in children.values_list("code", "name")]
+    daily, key = (ProvinceDailyTotal, "province") if level == 0 else (RegencyDailyTotal, "regency")
     last = (
-        daily.model.objects.filter(**{key: OuterRef("code")}, date__lte=as_of, reports__gt=0)
+        daily.objects.filter(**{key: OuterRef("code")}, date__lte=as_of, reports__gt=0)
         .order_by("-date")
         .values("date")[:1]
     )
-    child_model = Province if level == 0 else Regency
-    for code, day in (
-        child_model.objects.filter(code__in=child_codes)
-        .annotate(last=Subquery(last))
-        .values_list("code", "last")
-        .order_by()
-    ):
-        figures[code][2] = day
-    return {code: tuple(values) for code, values in figures.items()}
+    return list(children.annotate(last=Subquery(last)).values_list("code", "name", "last"))
 
 
 def _recorded_by_device(devices, as_of: dt.date, key: str):
@@ -387,11 +391,8 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     if level == 3:
         return _sub_district_dashboard(region, as_of)
     length = CHILD_CODE_LENGTH[level]
-    children_qs = CHILD_MODEL[level].objects.all()
-    if code:
-        children_qs = children_qs.filter(code__startswith=f"{code}.")
-    child_rows = list(children_qs.values_list("code", "name"))
-    child_codes = [c for c, _ in child_rows]
+    child_rows = _child_areas(code, level, as_of)
+    child_codes = [c for c, _, _ in child_rows]
     eligible, sources = _eligible_by_child(code, length, as_of)
     deadlines = _deadline_by_child(code, length, as_of)
     states = device_states(code=code, as_of=as_of)
@@ -402,16 +403,12 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     down_reports = defaultdict(int)
     for device_id in reported_while_out:
         down_reports[states[device_id].sub_district_code[:length]] += 1
+    last_report = {}
     if level < 2:
         recorded = _recorded_by_child(level, as_of, child_codes)
-        last_report = {}
     else:
         in_area = RecordingDevice.objects.filter(_in_area(code))
-        by_child = _recorded_by_device(in_area, as_of, "child")
-        recorded = {
-            child: (done, recent, None, today) for child, (done, recent, today) in by_child.items()
-        }
-        last_report = {}
+        recorded = _recorded_by_device(in_area, as_of, "child")
         for sub_district, day in _last_reports(in_area, as_of).values():
             if day and (sub_district not in last_report or day > last_report[sub_district]):
                 last_report[sub_district] = day
@@ -424,8 +421,8 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         not_working[state.sub_district_code[:length]].append(state)
 
     children = []
-    for child_code, name in child_rows:
-        done, recent, last, reports_today = recorded.get(child_code, (0, 0, None, 0))
+    for child_code, name, last in child_rows:
+        done, recent, reports_today = recorded.get(child_code, (0, 0, 0))
         in_service = devices.get(child_code, {"total": 0, "capacity": 0})
         out = not_working[child_code]
         retired = [s for s in out if s.status == DeviceStatus.RETIRED]
