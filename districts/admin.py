@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -73,6 +76,24 @@ class AreaScopedMixin(ScopedChoicesMixin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    """The admin's "view on site" redirect, for objects the user's admin lists only.
+
+    Django's own redirects for any object of any model, which would tell a regional admin the
+    page address (a device's serial) of objects in other areas.
+    """
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    listed = _related_queryset(admin.site, request, model) if model else None
+    try:
+        visible = listed is not None and listed.filter(pk=object_id).exists()
+    except (ValueError, ValidationError):
+        visible = False
+    if not visible:
+        raise Http404("Data di luar area Anda.")
+    return contenttype_views.shortcut(request, content_type_id, object_id)
 
 
 class AreaScopedAdmin(AreaScopedMixin, admin.ModelAdmin):

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from districts.admin import view_on_site
+
 from .health import healthz
 
 urlpatterns = [
@@ -9,6 +11,12 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before the admin's own route of the same path, which redirects for objects of any area.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="admin_view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("recording.urls")),

@@ -1,0 +1,790 @@
+"""Access control as a matrix: every URL of the URL conf, tried by every persona, GET and POST.
+
+Each cell says the status the persona must get, and whether the request may write. A refused
+cell must leave every table as it was (the row count of every model, and the content of every
+table the app writes). Every cell runs in its own savepoint, rolled back afterwards, so an allowed
+write in one cell does not change what the next one sees.
+
+The matrix's keys are the URL conf's pattern names (or routes, for unnamed patterns): a URL added
+to the conf without a row here fails `test_every_url_of_the_urlconf_is_in_the_matrix`.
+
+Personas: `anon` (not logged in), `op_other` (operator of OKU Selatan, another regency),
+`viewer_other` (viewer of Aceh, another province), `op` (operator of OKU Timur, whose objects
+the URLs name), `admin` (superuser), and the Django-admin users `staff` (a regional admin of OKU
+Timur) and `staff_other` (a regional admin of OKU Selatan).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.forms import BooleanField, MultiWidget
+from django.test import Client
+from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, path, reverse
+
+from districts.choices import Role
+from districts.models import (
+    AreaAssignment,
+    Campaign,
+    EligiblePopulation,
+    Province,
+    Regency,
+    SubDistrict,
+)
+from districts.roles import ROLE_PERMISSIONS
+from recording.imports import count_import_create
+from recording.models import (
+    AreaMonthlyTotal,
+    CountImport,
+    DailyCount,
+    DailyCountRevision,
+    DeviceMonthlyTotal,
+    DeviceStatusChange,
+    EntrySource,
+    ProvinceDailyTotal,
+    RecordingDevice,
+    RegencyDailyTotal,
+    Repair,
+    Vendor,
+)
+from recording.repairs import repair_report_fault, repair_ship
+
+User = get_user_model()
+
+PERSONAS = ("anon", "op_other", "viewer_other", "op", "admin", "staff", "staff_other")
+# Personas outside OKU Timur: no page they are shown may name one of its devices.
+OUTSIDERS = {"op_other", "viewer_other", "staff_other"}
+NOT_STAFF = ("anon", "op_other", "viewer_other", "op")
+DAY = dt.date(2012, 4, 16)
+SERIALS = {"ok": "MTX-TIMUR-OK", "broken": "MTX-TIMUR-RUSAK", "vendor": "MTX-TIMUR-VENDOR"}
+CSV = f"date,device,count\n{DAY:%Y-%m-%d},{SERIALS['ok']},45\n".encode()
+
+
+# What a cell expects.
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A status (or several acceptable ones), where a redirect must lead, whether it writes."""
+
+    status: int | tuple[int, ...]
+    to: str = ""  # a redirect's target path starts with this (a URL name or a path)
+    writes: bool | None = False  # None: may or may not write (allowed admin POSTs)
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        return self.status if isinstance(self.status, tuple) else (self.status,)
+
+
+OK, NOT_FOUND, FORBIDDEN, NOT_ALLOWED = Expect(200), Expect(404), Expect(403), Expect(405)
+LOGIN = Expect(302, "login")
+ADMIN_LOGIN = Expect(302, "admin:login")
+SAVED = Expect(302, writes=True)
+ALLOWED_ADMIN_WRITE = Expect((200, 302), writes=None)
+
+
+def row(anon, op_other, viewer_other, op, admin_, staff, staff_other) -> dict[str, Expect]:
+    return dict(
+        zip(PERSONAS, (anon, op_other, viewer_other, op, admin_, staff, staff_other), strict=True)
+    )
+
+
+def same(expect: Expect) -> dict[str, Expect]:
+    return dict.fromkeys(PERSONAS, expect)
+
+
+@dataclass
+class Case:
+    """One URL of the conf with real objects in it, and the expected status of every cell."""
+
+    url: object  # str, or a callable of the world
+    get: dict[str, Expect]
+    post: dict[str, Expect]
+    data: object = None  # the POST body, or a callable of the world
+    prime_get: bool = False  # GET first in the same session (a preview before its commit)
+    extra: dict = field(default_factory=dict)
+
+
+PREVIEW = Expect(200, writes=None)
+
+
+def _in_timur(ok, refused_out, refused_viewer=None, *, staff=None):
+    """Pages of an OKU Timur object: outsiders 404, anonymous to the login page."""
+    viewer = refused_viewer or refused_out
+    return row(LOGIN, refused_out, viewer, ok, ok, staff or ok, refused_out)
+
+
+def _entry_data(w):
+    pk = w.devices["ok"].pk
+    return {f"count-{pk}": "45", f"note-{pk}": "", f"version-{pk}": "0", "confirm": "on"}
+
+
+def _upload_data(w):
+    return {"file": SimpleUploadedFile("hitungan.csv", CSV, content_type="text/csv")}
+
+
+def _home(code):
+    return Expect(302, f"/wilayah/{code}/" if code else "/wilayah/")
+
+
+HOME = row(
+    LOGIN, _home("16.09"), _home("11"), _home("16.08"), _home(""), _home("16.08"), _home("16.09")
+)
+NATIONAL = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)
+TIMUR_PAGE = _in_timur(OK, NOT_FOUND)
+# Reading lists scoped to the user's areas: open to every logged-in user.
+SCOPED_LIST = row(LOGIN, OK, OK, OK, OK, OK, OK)
+LOGGED_OUT = row(Expect(302, "login"), *[Expect(302, "login", writes=True)] * 6)
+# Operators report a fault, a return and a fix on site; only admins ship and replace.
+OPERATOR_STEP = _in_timur(OK, NOT_FOUND), _in_timur(SAVED, NOT_FOUND)
+ADMIN_STEP = (
+    row(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, OK, OK, NOT_FOUND),
+    row(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, SAVED, SAVED, NOT_FOUND),
+)
+
+
+def _step(name, device, data, expects):
+    return Case(
+        lambda w, n=name, d=device: reverse(n, args=[w.devices[d].serial]),
+        get=expects[0],
+        post=expects[1],
+        data=data,
+    )
+
+
+APP_CASES: dict[str, Case] = {
+    "healthz": Case("/healthz", get=same(OK), post=same(NOT_ALLOWED)),
+    "login": Case(
+        "/masuk/",
+        get=same(OK),
+        # A wrong login shows the form again; nothing is written (no password was tried).
+        post=same(OK),
+        data={"username": "penyusup", "password": ""},
+    ),
+    "logout": Case("/keluar/", get=same(NOT_ALLOWED), post=LOGGED_OUT),
+    "set_language": Case(
+        "/i18n/setlang/",
+        get=same(Expect(302, "/")),
+        post=same(Expect(302, "/")),
+        data={"language": "en", "next": "/"},
+    ),
+    "home": Case("/", get=HOME, post=HOME),
+    "national": Case("/wilayah/", get=NATIONAL, post=NATIONAL),
+    "region": Case("/wilayah/16.08/", get=TIMUR_PAGE, post=TIMUR_PAGE),
+    "device": Case(
+        lambda w: reverse("device", args=[w.devices["ok"].serial]), get=TIMUR_PAGE, post=TIMUR_PAGE
+    ),
+    "device_report_fault": _step(
+        "device_report_fault",
+        "ok",
+        {"reported_on": "2012-04-16", "symptom": "Kamera tidak terdeteksi"},
+        OPERATOR_STEP,
+    ),
+    "device_ship": _step(
+        "device_ship",
+        "broken",
+        lambda w: {"vendor": w.vendor.pk, "shipped_on": "2012-04-12", "vendor_reference": "T-1"},
+        ADMIN_STEP,
+    ),
+    "device_return": _step("device_return", "vendor", {"returned_on": "2012-04-14"}, OPERATOR_STEP),
+    "device_fix": _step("device_fix", "broken", {"fixed_on": "2012-04-12"}, OPERATOR_STEP),
+    "device_replace": _step(
+        "device_replace",
+        "broken",
+        {"new_serial": "MTX-TIMUR-BARU", "replaced_on": "2012-04-12"},
+        ADMIN_STEP,
+    ),
+    "repairs": Case("/perbaikan/", get=SCOPED_LIST, post=SCOPED_LIST),
+    "repairs_ship_batch": Case(
+        "/perbaikan/kirim/",
+        get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        post=row(
+            LOGIN,
+            FORBIDDEN,
+            FORBIDDEN,
+            FORBIDDEN,
+            Expect(302, "/perbaikan/", writes=True),
+            Expect(302, "/perbaikan/", writes=True),
+            NOT_FOUND,
+        ),
+        data=lambda w: {
+            "device": [w.devices["broken"].serial],
+            "vendor": w.vendor.pk,
+            "shipped_on": "2012-04-12",
+        },
+    ),
+    "vendor_report": Case("/vendor/", get=SCOPED_LIST, post=SCOPED_LIST),
+    "entry": Case(
+        f"/entri/?area=16.08&date={DAY:%Y-%m-%d}",
+        get=row(LOGIN, NOT_FOUND, FORBIDDEN, OK, OK, OK, NOT_FOUND),
+        post=row(LOGIN, NOT_FOUND, FORBIDDEN, SAVED, SAVED, SAVED, NOT_FOUND),
+        data=_entry_data,
+    ),
+    "count_import_upload": Case(
+        "/impor/",
+        get=row(LOGIN, OK, FORBIDDEN, OK, OK, OK, OK),
+        # Any operator may store a file; its preview then refuses the other area's devices
+        # (see count_import), so the outsider's upload writes only their own CountImport.
+        post=row(LOGIN, SAVED, FORBIDDEN, SAVED, SAVED, SAVED, SAVED),
+        data=_upload_data,
+    ),
+    "count_import": Case(
+        lambda w: reverse("count_import", args=[w.count_import.pk]),
+        # An upload is its uploader's (and a superuser's) only. Showing the preview keeps what
+        # was shown in the session (the only write of the GET).
+        get=row(LOGIN, NOT_FOUND, FORBIDDEN, PREVIEW, PREVIEW, NOT_FOUND, NOT_FOUND),
+        post=row(LOGIN, NOT_FOUND, FORBIDDEN, SAVED, SAVED, NOT_FOUND, NOT_FOUND),
+        data={"confirm": "on"},
+        prime_get=True,
+    ),
+    "data_sources": Case("/tentang-data/", get=same(OK), post=same(OK)),
+}
+
+
+# The Django admin: its own pages, then five pages per registered model.
+
+STAFF_ONLY = row(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK, OK, OK)
+
+
+def _staff(expect_admin, expect_staff=None, expect_other=None):
+    staff = expect_staff or expect_admin
+    return row(*[ADMIN_LOGIN] * 4, expect_admin, staff, expect_other or staff)
+
+
+def _autocomplete(w):
+    query = "app_label=recording&model_name=recordingdevice&field_name=sub_district&term=16.0"
+    return f"{reverse('admin:autocomplete')}?{query}"
+
+
+DEVICE_PAGE = Expect(302, f"/alat/{SERIALS['ok']}/")
+
+
+def _view_on_site_case(name):
+    def url(w):
+        content_type = ContentType.objects.get_for_model(RecordingDevice)
+        return reverse(name, args=[content_type.pk, w.devices["ok"].pk])
+
+    expects = _staff(DEVICE_PAGE, DEVICE_PAGE, NOT_FOUND)
+    return Case(url, get=expects, post=expects)
+
+
+ADMIN_SITE_CASES: dict[str, Case] = {
+    "admin:index": Case("/admin/", get=STAFF_ONLY, post=STAFF_ONLY),
+    "admin:login": Case(
+        "/admin/login/",
+        # Logged-in staff are sent on to the index; anyone else sees the form.
+        get=row(
+            OK,
+            OK,
+            OK,
+            OK,
+            Expect(302, "admin:index"),
+            Expect(302, "admin:index"),
+            Expect(302, "admin:index"),
+        ),
+        post=same(OK),
+        data={"username": "penyusup", "password": ""},
+    ),
+    "admin:logout": Case(
+        "/admin/logout/",
+        get=row(*[Expect(302, "admin:index")] * 4, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        post=row(*[Expect(302, "admin:index")] * 4, *[Expect(302, "login", writes=True)] * 3),
+    ),
+    "admin:password_change": Case(
+        "/admin/password_change/", get=STAFF_ONLY, post=STAFF_ONLY, data={}
+    ),
+    "admin:password_change_done": Case(
+        "/admin/password_change/done/", get=STAFF_ONLY, post=_staff(NOT_ALLOWED)
+    ),
+    "admin:autocomplete": Case(_autocomplete, get=STAFF_ONLY, post=_staff(NOT_ALLOWED)),
+    "admin:jsi18n": Case("/admin/jsi18n/", get=STAFF_ONLY, post=_staff(NOT_ALLOWED)),
+    # "View on site" of an object outside the admin's area would name its page (a serial):
+    # ektp_tracker/urls.py routes the admin's path to a view that checks the area first.
+    "admin:view_on_site": _view_on_site_case("admin:view_on_site"),
+    "admin_view_on_site": _view_on_site_case("admin_view_on_site"),
+    "admin:app_list": Case("/admin/recording/", get=STAFF_ONLY, post=STAFF_ONLY),
+    # The admin's catch-all: unknown admin pages.
+    "admin/(?P<url>.*)$": Case("/admin/tidak-ada/", get=_staff(NOT_FOUND), post=_staff(NOT_FOUND)),
+}
+
+
+# Five pages per registered model, for one real object each. The rules come from the roles'
+# permission table (districts/roles.py), the models the admin keeps read-only, and the area of
+# the object: a regional admin gets 404 for an object outside their area, like the app's pages.
+
+ADMIN_PERMS = set(ROLE_PERMISSIONS[Role.ADMIN])
+# Written only by the app's services (or derived from counts): never added or edited here.
+READ_ONLY = {
+    Repair,
+    DailyCount,
+    DailyCountRevision,
+    DeviceStatusChange,
+    CountImport,
+    RegencyDailyTotal,
+    ProvinceDailyTotal,
+    DeviceMonthlyTotal,
+    AreaMonthlyTotal,
+}
+# Login-throttling records are created by failed logins only.
+NO_ADD_APPS = {"axes"}
+STAFF_AREAS = {"staff": "16.08", "staff_other": "16.09"}
+UPLOADER_ONLY = "uploaded by op"  # a CountImport is its uploader's, not an area's
+
+
+def _object_and_area(w, model):
+    """A real object of `model` and the area code it lies in (None: national list)."""
+    known = {
+        Province: (lambda: Province.objects.get(code="16"), "16"),
+        Regency: (lambda: Regency.objects.get(code="16.08"), "16.08"),
+        SubDistrict: (lambda: SubDistrict.objects.get(code="16.08.01"), "16.08.01"),
+        EligiblePopulation: (lambda: w.population, "16.08.01"),
+        Campaign: (lambda: w.campaign, "16.08"),
+        AreaAssignment: (lambda: w.users["op"].area_assignments.get(), "16.08"),
+        User: (lambda: w.users["op"], "16.08"),
+        Group: (lambda: Group.objects.get(name=Role.OPERATOR), None),
+        RecordingDevice: (lambda: w.devices["ok"], "16.08.01"),
+        Vendor: (lambda: w.vendor, None),
+        Repair: (lambda: Repair.objects.get(device=w.devices["broken"]), "16.08.02"),
+        DailyCount: (lambda: w.count, "16.08.01"),
+        DailyCountRevision: (lambda: w.revision, "16.08.01"),
+        DeviceStatusChange: (
+            lambda: DeviceStatusChange.objects.filter(device=w.devices["broken"]).first(),
+            "16.08.02",
+        ),
+        CountImport: (lambda: w.count_import, UPLOADER_ONLY),
+        RegencyDailyTotal: (lambda: RegencyDailyTotal.objects.get(regency="16.08"), "16.08"),
+        ProvinceDailyTotal: (lambda: ProvinceDailyTotal.objects.get(province="16"), "16"),
+        DeviceMonthlyTotal: (
+            lambda: DeviceMonthlyTotal.objects.get(device=w.devices["ok"]),
+            "16.08.01",
+        ),
+        AreaMonthlyTotal: (lambda: AreaMonthlyTotal.objects.get(area="16.08"), "16.08"),
+    }
+    if model in known:
+        get, area = known[model]
+        return get(), area
+    obj = model._default_manager.first()
+    assert obj is not None, f"the matrix's world needs a {model._meta.label} object"
+    return obj, None
+
+
+def _admin_can(persona, model, action) -> bool:
+    if persona == "admin":
+        allowed = True
+    else:
+        allowed = f"{model._meta.app_label}.{action}_{model._meta.model_name}" in ADMIN_PERMS
+        if action == "view":  # Django: change implies view
+            allowed = allowed or _admin_can(persona, model, "change")
+    if action in ("add", "change", "delete") and model in READ_ONLY:
+        return False
+    if action == "add" and model._meta.app_label in NO_ADD_APPS:
+        return False
+    return allowed
+
+
+def _in_area(persona, area) -> bool:
+    if persona == "admin" or area is None:
+        return True
+    if area == UPLOADER_ONLY:
+        return False
+    mine = STAFF_AREAS[persona]
+    return area == mine or area.startswith(f"{mine}.")
+
+
+def _model_expects(model, page, area):
+    """GET and POST expectations of one admin page of `model`, for every persona."""
+    get, post = {}, {}
+    for persona in PERSONAS:
+        if persona in NOT_STAFF:
+            get[persona] = post[persona] = ADMIN_LOGIN
+            continue
+        can = lambda action, p=persona: _admin_can(p, model, action)  # noqa: E731
+        inside = _in_area(persona, area)
+        if page == "changelist":
+            get[persona] = OK if can("view") else FORBIDDEN
+            # POST: delete the object with the bulk action. Outside the area it is not found
+            # in the list, so nothing is deleted.
+            bulk = ALLOWED_ADMIN_WRITE if inside and can("delete") else Expect((200, 302))
+            post[persona] = bulk if can("view") else FORBIDDEN
+        elif page == "add":
+            get[persona] = post[persona] = OK if can("add") else FORBIDDEN
+        elif not inside:
+            get[persona] = post[persona] = NOT_FOUND
+        elif page in ("change", "history"):
+            get[persona] = OK if can("view") else FORBIDDEN
+            if page == "history":
+                post[persona] = get[persona]
+            else:
+                post[persona] = ALLOWED_ADMIN_WRITE if can("change") else FORBIDDEN
+        elif page == "delete":
+            get[persona] = OK if can("delete") else FORBIDDEN
+            post[persona] = ALLOWED_ADMIN_WRITE if can("delete") else FORBIDDEN
+        elif page == "password":
+            get[persona] = post[persona] = OK if can("change") else FORBIDDEN
+    return get, post
+
+
+def _admin_url(w, model, page):
+    obj, _area = _object_and_area(w, model)
+    info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    if page in ("changelist", "add"):
+        return reverse(f"{info}_{page}")
+    if page == "password":
+        return reverse(f"{info}_password_change", args=[obj.pk])
+    if page == "redirect":
+        return f"{reverse(f'{info}_change', args=[obj.pk]).removesuffix('change/')}"
+    return reverse(f"{info}_{page}", args=[obj.pk])
+
+
+def _admin_post_data(w, model, page):
+    obj, _area = _object_and_area(w, model)
+    if page == "changelist":
+        return {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    if page == "delete":
+        return {"post": "yes"}
+    if page == "change":
+        return w.change_forms[model]
+    return {}
+
+
+def _model_cases() -> dict[str, Case]:
+    """Five pages per registered model (and the user's password page, and the admin's unnamed
+    redirect from `<pk>/` to `<pk>/change/`), keyed like the URL conf."""
+    cases = {}
+    for model in admin.site._registry:
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        pages = ["changelist", "add", "change", "delete", "history"]
+        if model is User:
+            pages.append("password")
+        for page in pages:
+            name = f"{info}_password_change" if page == "password" else f"{info}_{page}"
+            cases[f"admin:{name}"] = Case(
+                lambda w, m=model, p=page: _admin_url(w, m, p),
+                get={},
+                post={},
+                data=lambda w, m=model, p=page: _admin_post_data(w, m, p),
+                extra={"model": model, "page": page},
+            )
+        redirect = Case(
+            lambda w, m=model: _admin_url(w, m, "redirect"),
+            get=_staff(Expect(302)),
+            post=_staff(Expect(302)),
+        )
+        cases[f"admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/"] = (
+            redirect
+        )
+    return cases
+
+
+MATRIX: dict[str, Case] = {**APP_CASES, **ADMIN_SITE_CASES, **_model_cases()}
+
+
+# The URL conf, walked.
+
+
+def urlconf_keys(patterns=None, prefix: str = "", namespace: str = "") -> set[str]:
+    """Every pattern of the URL conf: `namespace:name`, or the full route when it has no name."""
+    keys = set()
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            keys |= urlconf_keys(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            keys.add(name or route)
+    return keys
+
+
+def matrix_gaps() -> tuple[set[str], set[str]]:
+    """(URLs of the conf the matrix does not try, matrix rows for URLs no longer in the conf)."""
+    keys = urlconf_keys()
+    return keys - MATRIX.keys(), MATRIX.keys() - keys
+
+
+def test_every_url_of_the_urlconf_is_in_the_matrix():
+    missing, stale = matrix_gaps()
+    assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
+    assert not stale, f"these matrix rows name no URL of the conf: {sorted(stale)}"
+
+
+def test_a_url_added_without_a_matrix_row_fails_the_check(monkeypatch):
+    import ektp_tracker.urls
+
+    extra = [
+        path("rahasia/", lambda request: None, name="rahasia"),
+        path("tanpa-nama/", lambda r: None),
+    ]
+    monkeypatch.setattr(ektp_tracker.urls, "urlpatterns", ektp_tracker.urls.urlpatterns + extra)
+    clear_url_caches()
+    try:
+        missing, stale = matrix_gaps()
+    finally:
+        monkeypatch.undo()
+        clear_url_caches()
+    assert missing == {"rahasia", "tanpa-nama/"}
+    assert not stale
+
+
+def test_every_registered_model_has_its_admin_pages_in_the_matrix():
+    for model in admin.site._registry:
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for page in ("changelist", "add", "change", "delete", "history"):
+            assert f"{info}_{page}" in MATRIX
+    assert {k for k in MATRIX if k.endswith("_changelist")} == {
+        f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist" for m in admin.site._registry
+    }
+
+
+# The world the URLs name: built once per module, rolled back after the module's last test.
+
+
+def _user(username, role=None, area=None, **extra):
+    user = User.objects.create(username=username, **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+        level = {1: ("province", Province), 2: ("regency", Regency)}[len(area.split("."))]
+        AreaAssignment.objects.create(
+            user=user, role=role, **{level[0]: level[1].objects.get(code=area)}
+        )
+    return user
+
+
+def _bound_values(form, data: dict):
+    """What a browser would send back for `form` as shown (its initial values)."""
+    for name, form_field in form.fields.items():
+        if form_field.disabled:
+            continue
+        bound = form[name]
+        value = bound.value()
+        if isinstance(form_field.widget, MultiWidget):
+            parts = value if isinstance(value, list) else form_field.widget.decompress(value)
+            for index, part in enumerate(parts):
+                data[f"{bound.html_name}_{index}"] = "" if part is None else str(part)
+        elif isinstance(form_field, BooleanField):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, list | tuple):
+            data[bound.html_name] = [str(v) for v in value]
+        else:
+            data[bound.html_name] = "" if value is None else str(value)
+
+
+def _change_form_data(client, url) -> dict:
+    """The admin change form of `url` submitted unchanged (its inlines' existing rows too)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    data = {}
+    _bound_values(response.context["adminform"].form, data)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _bound_values(formset.management_form, data)
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(formset.initial_form_count())
+        for form in formset.initial_forms:
+            _bound_values(form, data)
+    return data
+
+
+def _build_world():
+    w = SimpleNamespace()
+    w.users = {
+        "op": _user("mtx_op", Role.OPERATOR, "16.08"),
+        "op_other": _user("mtx_op_selatan", Role.OPERATOR, "16.09"),
+        "viewer_other": _user("mtx_viewer_aceh", Role.VIEWER, "11"),
+        "admin": _user("mtx_admin", is_staff=True, is_superuser=True),
+        "staff": _user("mtx_admin_timur", Role.ADMIN, "16.08", is_staff=True),
+        "staff_other": _user("mtx_admin_selatan", Role.ADMIN, "16.09", is_staff=True),
+    }
+    op = w.users["op"]
+    w.vendor = Vendor.objects.create(name="Konsorsium Uji", agreed_repair_days=3)
+    start = dt.date(2011, 9, 1)
+    w.devices = {
+        key: RecordingDevice.objects.create(
+            serial=serial, sub_district_id=f"16.08.0{n}", commissioned_on=start
+        )
+        for n, (key, serial) in enumerate(SERIALS.items(), start=1)
+    }
+    selatan = RecordingDevice.objects.create(
+        serial="MTX-SELATAN", sub_district_id="16.09.01", commissioned_on=start
+    )
+    for device in (w.devices["broken"], w.devices["vendor"], selatan):
+        repair_report_fault(device=device, reported_on=dt.date(2012, 4, 5), symptom="Mati", user=op)
+    repair_ship(
+        device=w.devices["vendor"], shipped_on=dt.date(2012, 4, 8), vendor=w.vendor, user=None
+    )
+    repair_ship(device=selatan, shipped_on=dt.date(2012, 4, 6), vendor=w.vendor, user=None)
+    w.count = DailyCount.objects.create(
+        device=w.devices["ok"], date=DAY - dt.timedelta(days=1), count=30, entered_by=op
+    )
+    w.revision = DailyCountRevision.objects.create(
+        daily_count=w.count, old_count=25, new_count=30, changed_by=op, source=EntrySource.FORM
+    )
+    w.count_import = count_import_create(file_name="hitungan.csv", content=CSV, lines=1, user=op)
+    w.campaign = Campaign.objects.create(
+        regency_id="16.08",
+        name="Uji",
+        starts_on=dt.date(2011, 10, 1),
+        deadline=dt.date(2012, 4, 30),
+    )
+    w.population = EligiblePopulation.objects.create(
+        sub_district_id="16.08.01", as_of=dt.date(2011, 10, 1), eligible=10_000
+    )
+    # A refused login, so the login-throttling tables (if installed) have a row to open.
+    Client().post("/masuk/", {"username": "penyusup", "password": "salah-sekali-2012"})
+    if apps.is_installed("axes"):  # the failure log is kept only when settings ask for it
+        failure_log = apps.get_model("axes", "AccessFailureLog")
+        if not failure_log.objects.exists():
+            failure_log.objects.create(
+                user_agent="pytest", username="penyusup", http_accept="*/*", path_info="/masuk/"
+            )
+    w.sessions = {}
+    for persona, user in w.users.items():
+        client = Client()
+        client.force_login(user)
+        w.sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    superuser = _client(w, "admin")
+    w.change_forms = {
+        model: _change_form_data(superuser, _admin_url(w, model, "change"))
+        for model in admin.site._registry
+    }
+    w.baseline = _row_counts()
+    return w
+
+
+def _client(w, persona) -> Client:
+    client = Client()
+    if persona != "anon":
+        client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[persona]
+    return client
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+# "Nothing was written": the row count of every model's table, and the number of rows the
+# database says were inserted, updated or deleted (which catches an update that keeps the count).
+
+
+def _count_query() -> tuple[str, list[str]]:
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+    )
+    quote = connection.ops.quote_name
+    return "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables), tables
+
+
+def _rows_written() -> int:
+    """Rows written on this connection so far (SQLite), or in this transaction (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+                "FROM pg_stat_xact_all_tables"
+            )
+        else:
+            cursor.execute("SELECT total_changes()")
+        return cursor.fetchone()[0]
+
+
+def _row_counts() -> dict[str, int]:
+    sql, tables = _count_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def _changed(before: dict[str, int], written_before: int) -> list[str]:
+    after = _row_counts()
+    changed = [f"{t}: {before[t]} -> {after[t]} rows" for t in before if before[t] != after[t]]
+    if written := _rows_written() - written_before:
+        changed.append(f"{written} rows inserted/updated/deleted")
+    return changed
+
+
+# The cells.
+
+
+def _redirect_path(to: str) -> str:
+    return to if to.startswith("/") else reverse(to)
+
+
+def _check(response, expect: Expect, changed: list[str], persona: str) -> str:
+    problems = []
+    if response.status_code not in expect.statuses:
+        problems.append(f"status {response.status_code}, expected {expect.status}")
+    elif expect.to:
+        location = urlsplit(response["Location"]).path
+        if location != _redirect_path(expect.to):
+            problems.append(f"redirect to {location}, expected {_redirect_path(expect.to)}")
+    if expect.writes is False and changed:
+        problems.append(f"wrote {changed}")
+    if expect.writes is True and not changed:
+        problems.append("wrote nothing, expected a write")
+    if persona in OUTSIDERS and response.status_code == 200:
+        body = response.content.decode(errors="replace")
+        leaked = [serial for serial in SERIALS.values() if serial in body]
+        if leaked:
+            problems.append(f"shows OKU Timur's {leaked}")
+    return "; ".join(problems)
+
+
+def _run_cell(w, case: Case, url: str, persona: str, method: str):
+    with transaction.atomic():
+        client = _client(w, persona)
+        written_before = _rows_written()
+        if method == "get":
+            response = client.get(url)
+        else:
+            if case.prime_get:
+                client.get(url)
+            data = case.data(w) if callable(case.data) else case.data
+            response = client.post(url, data or {})
+        changed = _changed(w.baseline, written_before)
+        transaction.set_rollback(True)
+    return response, changed
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_access_matrix(world, db, settings, key):
+    # Sessions are renewed on every request in production (inactivity expiry); here a session
+    # is written only when a view changes it, so any other write shows in the row counter.
+    settings.SESSION_SAVE_EVERY_REQUEST = False
+    case = MATRIX[key]
+    get, post = case.get, case.post
+    if "model" in case.extra:
+        _obj, area = _object_and_area(world, case.extra["model"])
+        get, post = _model_expects(case.extra["model"], case.extra["page"], area)
+    url = case.url(world) if callable(case.url) else case.url
+    failures = []
+    for method, expects in (("get", get), ("post", post)):
+        for persona in PERSONAS:
+            response, changed = _run_cell(world, case, url, persona, method)
+            if problem := _check(response, expects[persona], changed, persona):
+                failures.append(f"{method.upper()} {url} as {persona}: {problem}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_write_check_sees_an_update_that_keeps_every_count(world, db):
+    """A refused cell passes only if nothing changed: an UPDATE must show, not just INSERTs."""
+    counts, written = _row_counts(), _rows_written()
+    assert _changed(counts, written) == []
+    RecordingDevice.objects.filter(pk=world.devices["ok"].pk).update(label="diubah")
+    assert _changed(counts, written) == ["1 rows inserted/updated/deleted"]
