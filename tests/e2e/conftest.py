@@ -118,8 +118,16 @@ def page_log(live_server) -> PageLog:
     return PageLog(origin=live_server.url)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser: Browser, live_server, page_log: PageLog) -> Iterator[Page]:
+def page(request, browser: Browser, live_server, page_log: PageLog) -> Iterator[Page]:
     context = browser.new_context(
         base_url=live_server.url,
         viewport=VIEWPORT,
@@ -133,6 +141,13 @@ def page(browser: Browser, live_server, page_log: PageLog) -> Iterator[Page]:
     page.on("request", page_log.on_request)
     page.on("requestfailed", page_log.on_request_failed)
     yield page
+    if getattr(request.node, "e2e_failed", False):
+        # What the browser showed when the test failed, for a CI log that has only text.
+        folder = screenshot_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"FAILED-{request.node.name}.png"
+        page.screenshot(path=path, full_page=True)
+        SCREENSHOTS.append(path)
     context.close()
 
 

@@ -184,7 +184,7 @@ def _dashboard(
 
 
 def test_a_working_day_reaches_every_dashboard(
-    demo, page: Page, page_log, screenshot, log_in, log_out
+    page: Page, page_log, screenshot, log_in, log_out, demo
 ):
     typed, uploaded = sum(TYPED.values()), sum(UPLOADED.values())
     areas = ["", SUMSEL, OKU_TIMUR, MARTAPURA, BELITANG, JAYAPURA]
