@@ -62,12 +62,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Sessions end after SESSION_COOKIE_AGE seconds without a request (every request renews the
-# clock) and when the browser closes. An hour: long enough to type a day's counts for a whole
-# kecamatan without saving in between, short enough that an unattended office PC does not stay
-# logged in for the afternoon.
+# Sessions end after SESSION_COOKIE_AGE seconds without a request and when the browser closes
+# (SessionRenewalMiddleware renews a session in use once a minute, rather than writing it on
+# every request as SESSION_SAVE_EVERY_REQUEST would). An hour: long enough to type a day's
+# counts for a whole kecamatan without saving in between, short enough that an unattended
+# office PC does not stay logged in for the afternoon.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # Content-Security-Policy: only this site's own files; no inline script or style, no outside
@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "ektp_tracker",
     "districts",
     "recording",
 ]
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ektp_tracker.sessions.SessionRenewalMiddleware",
     "ektp_tracker.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -14,6 +14,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.test import Client, RequestFactory
@@ -328,7 +329,7 @@ def clock(monkeypatch):
     state = {"now": timezone.now()}
     monkeypatch.setattr(timezone, "now", lambda: state["now"])
 
-    def advance(minutes: int):
+    def advance(minutes: float):
         state["now"] += dt.timedelta(minutes=minutes)
 
     return advance
@@ -343,6 +344,27 @@ def test_a_session_ends_after_an_hour_without_a_request(client, operator_oku_tim
     response = client.get("/wilayah/16.08/")
     assert response.status_code == 302
     assert response["Location"].startswith("/masuk/")
+
+
+def test_a_session_in_use_is_written_at_most_once_a_minute(client, operator_oku_timur, clock):
+    client.force_login(operator_oku_timur)
+    session = Session.objects.get()
+    for _ in range(3):
+        clock(0.25)
+        client.get("/wilayah/16.08/")
+    assert Session.objects.get().expire_date == session.expire_date
+    clock(0.5)
+    client.get("/wilayah/16.08/")
+    renewed = Session.objects.get().expire_date
+    assert renewed - session.expire_date == dt.timedelta(minutes=1.25)
+
+
+def test_the_health_probe_never_touches_a_session(client, operator_oku_timur, clock):
+    client.force_login(operator_oku_timur)
+    before = Session.objects.get().expire_date
+    clock(5)
+    assert client.get("/healthz").status_code == 200
+    assert Session.objects.get().expire_date == before
 
 
 def test_the_session_cookie_dies_with_the_browser(client, operator_oku_timur):
