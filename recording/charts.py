@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from .coverage import Coverage, Dashboard, DayPoint
-from .tables import fmt_day, fmt_decimal, fmt_int, fmt_percent
+from .tables import Formatter, fmt_day, fmt_decimal, fmt_int, fmt_percent
 
 WIDTH = 400  # user units; the SVG scales to its box, and text stays legible on a phone
 MAX_LINE_POINTS = 366  # about one per user unit of the plot; longer series are thinned
@@ -308,12 +308,13 @@ def daily_chart(dashboard: Dashboard) -> SafeString:
     gap = slot * 0.2 if slot > 3 else 0
 
     body = frame.y_axis(gettext("Orang per minggu") if weekly else gettext("Orang per hari"))
+    fmt = Formatter.active()  # one language lookup for the hundred-odd bar tooltips
     for i, (first, last, recorded) in enumerate(buckets):
         top = frame.y(recorded)
         if weekly:
-            tip = f"{fmt_day(first, 'j M')}–{fmt_day(last)}: {fmt_int(recorded)}"
+            tip = f"{fmt.day(first, 'j M')}–{fmt.day(last)}: {fmt.int(recorded)}"
         else:
-            tip = f"{fmt_day(first)}: {fmt_int(recorded)}"
+            tip = f"{fmt.day(first)}: {fmt.int(recorded)}"
         body.append(
             f'<rect class="bar" x="{_r(frame.left + i * slot + gap / 2)}" y="{_r(top)}" '
             f'width="{_r(slot - gap)}" height="{_r(frame.base - top)}">'
@@ -395,14 +396,16 @@ def children_chart(dashboard: Dashboard, *, child_label: str = "") -> SafeString
         body.append(_line(x(mark), top - 4, x(mark), height - 6, "grid"))
         if mark != 95:
             body.append(_text(x(mark), top - 8, f"{mark}%", "tick", "middle"))
+    fmt = Formatter.active()
+    tip_text = gettext("%(name)s: %(percent)s (%(recorded)s dari %(eligible)s)")
     for i, c in enumerate(shown):
         y = top + i * row_h
         percent = c.coverage_percent
-        tip = gettext("%(name)s: %(percent)s (%(recorded)s dari %(eligible)s)") % {
+        tip = tip_text % {
             "name": c.name,
-            "percent": fmt_percent(percent),
-            "recorded": fmt_int(c.recorded),
-            "eligible": fmt_int(c.eligible),
+            "percent": fmt.percent(percent),
+            "recorded": fmt.int(c.recorded),
+            "eligible": fmt.int(c.eligible),
         }
         label = _text(name_w - 6, y + 13, _short(c.name), "name", "end")
         if c.url and as_of:
@@ -413,7 +416,7 @@ def children_chart(dashboard: Dashboard, *, child_label: str = "") -> SafeString
             f"<g><title>{escape(tip)}</title>{label}"
             f'<rect class="bar {band(percent)}" x="{name_w}" y="{_r(y + 3)}" '
             f'width="{_r(x(percent) - name_w)}" height="{row_h - 5}"/>'
-            f"{_text(x(percent) + 4, y + 13, fmt_percent(percent), 'pct')}</g>"
+            f"{_text(x(percent) + 4, y + 13, fmt.percent(percent), 'pct')}</g>"
         )
     desc = gettext("%(n)s wilayah, diurutkan dari cakupan terendah.") % {"n": len(shown)}
     svg = _svg(ident=ident, height=height, title=title, desc=desc, body=body)

@@ -27,75 +27,93 @@ EMPTY = "—"
 PER_PAGE = 50
 
 
-_SEPARATORS: dict[str, tuple[str, str]] = {}
+class Formatter:
+    """Numbers and dates in one language (360.381; 81,4%; 16 Apr 2012), looked up once.
 
-
-def _separators() -> tuple[str, str]:
-    """(decimal, thousands) separators of the active language, looked up once per language.
-
-    A dashboard formats hundreds of cells; Django's number_format looks the format up anew for
-    every one of them, which cost more than the database queries of the page.
+    A dashboard formats hundreds of cells and chart labels. Django's number and date helpers
+    look the active language up anew for every value (a context-local read that costs more than
+    the formatting), so a table or chart takes one formatter for its language and reuses it.
     """
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    if language not in _SEPARATORS:
-        _SEPARATORS[language] = (
-            str(formats.get_format("DECIMAL_SEPARATOR", language)),
-            str(formats.get_format("THOUSAND_SEPARATOR", language)),
+
+    _by_language: dict[str, "Formatter"] = {}
+
+    def __init__(self, language: str):
+        self.language = language
+        self.decimal_separator = str(formats.get_format("DECIMAL_SEPARATOR", language))
+        self.thousand_separator = str(formats.get_format("THOUSAND_SEPARATOR", language))
+        self._days: dict[tuple, str] = {}
+
+    @classmethod
+    def active(cls) -> "Formatter":
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if language not in cls._by_language:
+            cls._by_language[language] = cls(language)
+        return cls._by_language[language]
+
+    def _localize(self, text: str) -> str:
+        """'1,763.6' (Python's grouping) -> '1.763,6' in Indonesian."""
+        return (
+            text.replace(",", "\0")
+            .replace(".", self.decimal_separator)
+            .replace("\0", self.thousand_separator)
         )
-    return _SEPARATORS[language]
 
+    def int(self, value) -> str:
+        return EMPTY if value is None else self._localize(f"{int(value):,}")
 
-def _localize_digits(text: str) -> str:
-    """'1,763.6' (Python's grouping) -> '1.763,6' in Indonesian."""
-    decimal, thousands = _separators()
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    def decimal(self, value, places: int = 1) -> str:
+        """Rounded half up (Django's number_format would truncate)."""
+        if value is None:
+            return EMPTY
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return self._localize(f"{rounded:,.{places}f}")
+
+    def percent(self, value) -> str:
+        return EMPTY if value is None else f"{self.decimal(value, 1)}%"
+
+    def day(self, value: dt.date | None, fmt: str = "j M Y") -> str:
+        """Pages repeat the same few dates: each is formatted once per format."""
+        if value is None:
+            return EMPTY
+        key = (value, fmt)
+        if key not in self._days:
+            if len(self._days) > 5_000:
+                self._days.clear()
+            with translation.override(self.language):
+                self._days[key] = formats.date_format(value, fmt)
+        return self._days[key]
 
 
 def fmt_int(value) -> str:
     """360381 -> "360.381" in the active language."""
-    if value is None:
-        return EMPTY
-    return _localize_digits(f"{int(value):,}")
+    return Formatter.active().int(value)
 
 
 def fmt_decimal(value, places: int = 1) -> str:
-    """1763.57 -> "1.763,6": rounded half up (Django's number_format would truncate)."""
-    if value is None:
-        return EMPTY
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return _localize_digits(f"{rounded:,.{places}f}")
+    """1763.57 -> "1.763,6" in the active language."""
+    return Formatter.active().decimal(value, places)
 
 
 def fmt_percent(value) -> str:
-    return EMPTY if value is None else f"{fmt_decimal(value, 1)}%"
-
-
-_DAYS: dict[tuple, str] = {}
+    return Formatter.active().percent(value)
 
 
 def fmt_day(value: dt.date | None, fmt: str = "j M Y") -> str:
-    """A date in the active language; a table repeats the same few dates, so each is formatted
-    once per language and format."""
-    if value is None:
-        return EMPTY
-    key = (translation.get_language(), value, fmt)
-    if key not in _DAYS:
-        if len(_DAYS) > 10_000:
-            _DAYS.clear()
-        _DAYS[key] = formats.date_format(value, fmt)
-    return _DAYS[key]
+    return Formatter.active().day(value, fmt)
 
 
 def progress_badge(coverage) -> str:
     """The status badge of an area: done, on track (green), at risk (amber), late (red)."""
     if coverage.done:
-        return format_html('<span class="badge progress-done">{}</span>', gettext("Selesai 100%"))
+        return _badge("done", gettext("Selesai 100%"))
     progress = coverage.progress
     if progress is None:
         return EMPTY
-    return format_html(
-        '<span class="badge progress-{}">{}</span>', progress.value, Progress(progress).label
-    )
+    return _badge(progress.value, Progress(progress).label)
+
+
+def _badge(css: str, label) -> str:
+    return format_html('<span class="badge progress-{}">{}</span>', css, label)
 
 
 # Sort ranks for columns whose natural order is not their value's.
@@ -137,6 +155,15 @@ def _num(**extra):
     return {"th": {"class": "num"}, "td": {"class": "num"}, **extra}
 
 
+CELL_TEXTS = {
+    "not_finishing": _("tidak selesai"),
+    "longest_down": _("terlama %(days)s hari"),
+    "down_since": _("sejak %(day)s (%(days)s hari)"),
+    "yes": _("ya"),
+    "no": _("tidak"),
+}
+
+
 class DashboardTable(tables.Table):
     """Common ground of the two children tables: list data, sort keys, links carry `as_of`."""
 
@@ -151,6 +178,10 @@ class DashboardTable(tables.Table):
 
     def __init__(self, data, *, as_of: dt.date, **kwargs):
         self.as_of = as_of
+        self.fmt = Formatter.active()
+        # Cells repeat the same few words: each is translated once per table.
+        self.text = {key: str(message) for key, message in CELL_TEXTS.items()}
+        self._badges: dict = {}
         super().__init__(NoneSafeListData(list(data)), **kwargs)
 
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
@@ -253,56 +284,60 @@ class AreaCoverageTable(DashboardTable):
         return self.link(record.url, value)
 
     def render_eligible(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_recorded(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_coverage_percent(self, record, value):
-        return fmt_percent(value)
+        return self.fmt.percent(value)
 
     def render_remaining(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_recorded_last_7_days(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_daily_average(self, record, value):
-        return fmt_decimal(value)
+        return self.fmt.decimal(value)
 
     def render_required_daily_rate(self, record, value):
-        return fmt_int(value) if record.eligible else EMPTY
+        return self.fmt.int(value) if record.eligible else EMPTY
 
     def render_projected_completion(self, record, value):
         if not record.eligible:
             return EMPTY
         if value is None:
-            return format_html('<span class="late">{}</span>', gettext("tidak selesai"))
-        text = fmt_day(value)
+            return format_html('<span class="late">{}</span>', self.text["not_finishing"])
+        text = self.fmt.day(value)
         if record.deadline and value > record.deadline:
             return format_html('<span class="late">{}</span>', text)
         return text
 
     def render_progress(self, record, value):
-        return progress_badge(record)
+        # Only a handful of distinct badges: each is built once per table.
+        key = "done" if record.done else record.progress
+        if key not in self._badges:
+            self._badges[key] = progress_badge(record)
+        return self._badges[key]
 
     def render_devices(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_devices_down(self, record, value):
         if not value:
             return "0"
         return format_html(
             '<strong>{}</strong><span class="days"> ({})</span>',  # spaceless table: space inside
-            fmt_int(value),
-            gettext("terlama %(days)s hari") % {"days": fmt_int(record.longest_down_days)},
+            self.fmt.int(value),
+            self.text["longest_down"] % {"days": self.fmt.int(record.longest_down_days)},
         )
 
     def render_not_reported(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_last_report(self, record, value):
-        return fmt_day(value)
+        return self.fmt.day(value)
 
 
 def _device_is_down(record) -> bool:
@@ -340,7 +375,7 @@ class DeviceCoverageTable(DashboardTable):
         if today is not None and as_of != today:
             # The column says which day it is about when that day is not today.
             self.columns["reported_today"].column.verbose_name = gettext("Lapor %(day)s") % {
-                "day": fmt_day(as_of, "j M")
+                "day": self.fmt.day(as_of, "j M")
             }
 
     def render_serial(self, record, value):
@@ -353,31 +388,31 @@ class DeviceCoverageTable(DashboardTable):
         return format_html(
             '{}<span class="days"> {}</span>',
             badge,
-            gettext("sejak %(day)s (%(days)s hari)")
-            % {"day": fmt_day(record.down_since), "days": fmt_int(record.days_down)},
+            self.text["down_since"]
+            % {"day": self.fmt.day(record.down_since), "days": self.fmt.int(record.days_down)},
         )
 
     def render_daily_capacity(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_recorded(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_recorded_last_7_days(self, record, value):
-        return fmt_int(value)
+        return self.fmt.int(value)
 
     def render_daily_average(self, record, value):
-        return fmt_decimal(value)
+        return self.fmt.decimal(value)
 
     def render_last_report(self, record, value):
-        return fmt_day(value)
+        return self.fmt.day(value)
 
     def render_reported_today(self, record, value):
         if _device_is_down(record) or record.status == DeviceStatus.RETIRED:
             return EMPTY  # not expected to report
         if value:
-            return gettext("ya")
-        return format_html('<span class="late">{}</span>', gettext("tidak"))
+            return self.text["yes"]
+        return format_html('<span class="late">{}</span>', self.text["no"])
 
     def render_follow_up(self, record, value):
-        return format_html("<strong>{}</strong>", fmt_int(value)) if value else "0"
+        return format_html("<strong>{}</strong>", self.fmt.int(value)) if value else "0"
