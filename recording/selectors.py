@@ -145,6 +145,8 @@ def _spell_figures(states: dict[int, DeviceState], as_of: dt.date):
 def _down_devices(
     states: dict[int, DeviceState], as_of: dt.date, averages: dict[int, Decimal]
 ) -> list[DownDevice]:
+    labels = {status: str(label) for status, label in STATUS_LABELS.items()}  # translated once
+    down_statuses = DeviceStatus.down()
     down = [
         DownDevice(
             serial=s.serial,
@@ -152,14 +154,14 @@ def _down_devices(
             sub_district_code=s.sub_district_code,
             sub_district_name=s.sub_district_name,
             status=s.status,
-            status_label=str(STATUS_LABELS[s.status]),
+            status_label=labels[s.status],
             since=s.since,
             days_down=(as_of - s.since).days,
             url=f"/alat/{s.serial}/",
             daily_average_before=averages.get(s.device_id, Decimal(0)),
         )
         for s in states.values()
-        if s.status in DeviceStatus.down()
+        if s.status in down_statuses
     ]
     return sorted(down, key=lambda d: (-d.days_down, d.serial))
 
