@@ -68,6 +68,7 @@ X_FRAME_OPTIONS = "DENY"
 # counts for a whole kecamatan without saving in between, short enough that an unattended
 # office PC does not stay logged in for the afternoon.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # Content-Security-Policy: only this site's own files; no inline script or style, no outside

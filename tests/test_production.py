@@ -359,6 +359,17 @@ def test_a_session_in_use_is_written_at_most_once_a_minute(client, operator_oku_
     assert renewed - session.expire_date == dt.timedelta(minutes=1.25)
 
 
+def test_without_renewal_a_session_lasts_an_hour_from_login(
+    settings, client, operator_oku_timur, clock
+):
+    settings.SESSION_RENEW_SECONDS = None
+    _try(client, "op_okutimur", PASSWORD)
+    clock(50)
+    assert client.get("/wilayah/16.08/").status_code == 200
+    clock(11)
+    assert client.get("/wilayah/16.08/").status_code == 302
+
+
 def test_the_health_probe_never_touches_a_session(client, operator_oku_timur, clock):
     client.force_login(operator_oku_timur)
     before = Session.objects.get().expire_date
