@@ -92,7 +92,9 @@ class PageLog:
             self.outside.append(request.url)
 
     def on_request_failed(self, request: Request):
-        self.failed.append(f"{request.method} {request.url}: {request.failure}")
+        # Leaving a page cancels what it was still loading (its icon, say): not a failure.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{request.method} {request.url}: {request.failure}")
 
     def expect_error_status(self, path: str):
         """The browser will log an error for `path` (a refused page): not a defect."""
