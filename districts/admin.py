@@ -78,6 +78,10 @@ class AreaScopedMixin(ScopedChoicesMixin):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
 
+class AreaScopedAdmin(AreaScopedMixin, admin.ModelAdmin):
+    """A ModelAdmin whose rows and choices are limited to the user's areas."""
+
+
 def view_on_site(request, content_type_id: int, object_id: str):
     """The admin's "view on site" redirect, for objects the user's admin lists only.
 
@@ -94,10 +98,6 @@ def view_on_site(request, content_type_id: int, object_id: str):
     if not visible:
         raise Http404("Data di luar area Anda.")
     return contenttype_views.shortcut(request, content_type_id, object_id)
-
-
-class AreaScopedAdmin(AreaScopedMixin, admin.ModelAdmin):
-    """A ModelAdmin whose rows and choices are limited to the user's areas."""
 
 
 @admin.register(Province)
@@ -148,12 +148,12 @@ class CampaignAdmin(AreaScopedAdmin):
     scope_field = "regency__code"
 
 
-def assignment_in_scope_q(scope: UserScope, prefix: str = "") -> Q:
+def assignment_in_scope_q(scope: UserScope) -> Q:
     """Assignments whose area (a province, a regency or a sub-district) lies in the scope."""
     return (
-        scope.filter_q(f"{prefix}province__code")
-        | scope.filter_q(f"{prefix}regency__code")
-        | scope.filter_q(f"{prefix}sub_district__code")
+        scope.filter_q("province__code")
+        | scope.filter_q("regency__code")
+        | scope.filter_q("sub_district__code")
     )
 
 
@@ -170,7 +170,8 @@ class AreaAssignmentAdmin(AreaScopedAdmin):
     autocomplete_fields = ["user", "province", "regency", "sub_district"]
 
     def scope_q(self, request, scope):
-        return assignment_in_scope_q(scope)
+        # Superusers' assignments (they only route alerts) stay theirs, as their users do.
+        return assignment_in_scope_q(scope) & Q(user__is_superuser=False)
 
 
 class AreaAssignmentInline(ScopedChoicesMixin, admin.TabularInline):

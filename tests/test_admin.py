@@ -337,3 +337,17 @@ def test_new_user_needs_an_area_of_the_admin(client, admin_oku_timur):
     created = User.objects.get(username="op_baru")
     assert [a.area_code for a in created.area_assignments.all()] == ["16.08.01"]
     assert client.get(reverse("admin:auth_user_change", args=[created.pk])).status_code == 200
+
+
+def test_regional_admin_does_not_manage_a_superusers_assignment(
+    client, admin_oku_timur, make_user, operator_oku_timur
+):
+    boss = make_user("kepala", Role.ADMIN, OKU_TIMUR, is_staff=True, is_superuser=True)
+    client.force_login(admin_oku_timur)
+    response = client.get(reverse("admin:districts_areaassignment_changelist"))
+    listed = {a.user for a in response.context["cl"].result_list}
+    assert operator_oku_timur in listed
+    assert boss not in listed
+    url = reverse("admin:districts_areaassignment_delete", args=[boss.area_assignments.get().pk])
+    assert client.post(url, {"post": "yes"}).status_code == 404
+    assert boss.area_assignments.exists()
