@@ -92,12 +92,14 @@ class Coverage:
 
     @property
     def projected_completion(self) -> dt.date | None:
-        """The day 100% is reached at the last 7 days' pace; None if nothing is moving."""
+        """The day 100% is reached at the last 7 days' pace; None if nothing is moving or no
+        device is working."""
         if self.as_of is None:
             return None
         if self.remaining == 0:
             return self.as_of
-        if self.recorded_last_7_days <= 0:
+        # With every device down, last week's pace says nothing about the days ahead.
+        if self.recorded_last_7_days <= 0 or self.no_working_device:
             return None
         days = math.ceil(self.remaining * RECENT_DAYS / self.recorded_last_7_days)
         return self.as_of + dt.timedelta(days=days)

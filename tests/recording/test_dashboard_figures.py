@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from districts.models import Province, Regency, SubDistrict
-from recording.coverage import Progress
+from recording.coverage import Coverage, Progress
 from recording.models import DailyCount, DeviceStatusChange
 from recording.selectors import area_dashboard
 
@@ -140,3 +140,23 @@ def test_recordings_lost_while_down_are_estimated_from_the_pace_before(loaded):
         assert down.recordings_lost == round(round(week_before / 7, 1) * down.days_down)
         assert down.recordings_lost > 0
     assert dashboard.total.recordings_lost == sum(d.recordings_lost for d in dashboard.down_devices)
+
+
+def test_an_area_with_every_device_down_is_not_projected_to_finish():
+    """Last week's pace says nothing about the days ahead when no device works."""
+    area = Coverage(
+        code="16.08.16",
+        name="Jayapura",
+        as_of=dt.date(2012, 4, 17),
+        eligible=10_000,
+        recorded=8_000,
+        recorded_last_7_days=700,
+        deadline=dt.date(2012, 4, 30),
+        devices=1,
+        working_capacity=0,
+    )
+    assert area.projected_completion == dt.date(2012, 5, 7)  # one working device: 20 days on
+    area.devices_down = 1
+    assert area.no_working_device
+    assert area.projected_completion is None
+    assert area.progress == Progress.LATE
