@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Left
 
 from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
@@ -120,6 +120,7 @@ def _spell_figures(states: dict[int, DeviceState], as_of: dt.date):
             date__lt=OuterRef("effective_on"),
             date__gte=OuterRef("effective_on") - dt.timedelta(days=RECENT_DAYS),
         )
+        .order_by()  # the model's ordering would join devices and kecamatan into every probe
         .values("device_id")
         .annotate(total=Sum("count"))
         .values("total")
@@ -128,16 +129,22 @@ def _spell_figures(states: dict[int, DeviceState], as_of: dt.date):
         DeviceStatusChange.objects.filter(pk__in=[s.since_change_id for s in states.values()])
         .annotate(
             week_before=Subquery(week_before),
-            reported=Exists(DailyCount.objects.filter(device_id=OuterRef("device_id"), date=as_of)),
+            # A probe of the (device, day) key per row; EXISTS was planned as a hash of the
+            # whole day's counts.
+            reported=Subquery(
+                DailyCount.objects.filter(device_id=OuterRef("device_id"), date=as_of)
+                .order_by()
+                .values("pk")[:1]
+            ),
         )
         .values_list("device_id", "week_before", "reported")
         .order_by()
     )
     averages, reported = {}, set()
-    for device_id, week_total, reported_on_day in rows:
+    for device_id, week_total, count_on_day in rows:
         if states[device_id].status in DeviceStatus.down():
             averages[device_id] = (Decimal(week_total or 0) / RECENT_DAYS).quantize(Decimal("0.1"))
-        if reported_on_day:
+        if count_on_day is not None:
             reported.add(device_id)
     return averages, reported
 
