@@ -157,6 +157,10 @@ class DownDevice:
     daily_average_before: Decimal = Decimal(0)  # over the 7 days before it went down
 
     @property
+    def sub_district_url(self) -> str:
+        return f"/wilayah/{self.sub_district_code}/"
+
+    @property
     def recordings_lost(self) -> int:
         """People the station would have recorded while down, at its pace before."""
         return int((self.daily_average_before * self.days_down).to_integral_value())

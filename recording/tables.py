@@ -116,6 +116,48 @@ def _badge(css: str, label) -> str:
     return format_html('<span class="badge progress-{}">{}</span>', css, label)
 
 
+def down_devices_html(devices, *, as_of: dt.date) -> str:
+    """The `<li>` lines of the down-station alert: serial, kecamatan, status, since when, days
+    down and the estimated people not recorded. Built here in one pass: in the template the
+    thirty lines of a national page took longer than its queries."""
+    fmt = Formatter.active()
+    day = as_of.isoformat()
+    texts = {
+        "kec": gettext("Kec."),
+        "since": gettext("sejak %(day)s"),
+        "days": gettext("%(n)s hari"),
+        "lost": gettext("± %(n)s orang tidak terekam"),
+    }
+    lines = []
+    for d in devices:
+        lost = (
+            format_html(" · {}", texts["lost"] % {"n": fmt.int(d.recordings_lost)})
+            if d.recordings_lost
+            else ""
+        )
+        lines.append(
+            format_html(
+                '<li><a href="{}?as_of={}">{}</a>{} · {} <a href="{}?as_of={}">{}</a> · '
+                '<span class="status status-{}">{}</span> {} · '
+                '<strong class="days-down">{}</strong>{}</li>',
+                d.url,
+                day,
+                d.serial,
+                f" {d.label}" if d.label else "",
+                texts["kec"],
+                d.sub_district_url,
+                day,
+                d.sub_district_name,
+                d.status,
+                d.status_label,
+                texts["since"] % {"day": fmt.day(d.since)},
+                texts["days"] % {"n": fmt.int(d.days_down)},
+                lost,
+            )
+        )
+    return mark_safe("".join(lines))  # every line went through format_html
+
+
 # Sort ranks for columns whose natural order is not their value's.
 PROGRESS_RANK = {Progress.ON_TRACK: 1, Progress.AT_RISK: 2, Progress.LATE: 3}
 DEVICE_STATUS_RANK = {

@@ -24,7 +24,13 @@ from .selectors import (
     device_recent_counts,
     device_total,
 )
-from .tables import PER_PAGE, AreaCoverageTable, DeviceCoverageTable, progress_badge
+from .tables import (
+    PER_PAGE,
+    AreaCoverageTable,
+    DeviceCoverageTable,
+    down_devices_html,
+    progress_badge,
+)
 
 
 def _as_of(request):
@@ -105,7 +111,7 @@ def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
             if projected and total.deadline and projected > total.deadline
             else 0
         ),
-        "down_devices": dashboard.down_devices[:DOWN_LISTED],
+        "down_devices_html": down_devices_html(dashboard.down_devices[:DOWN_LISTED], as_of=as_of),
         "down_more": max(len(dashboard.down_devices) - DOWN_LISTED, 0),
         "down_children": [
             c for c in dashboard.children if isinstance(c, Coverage) and c.no_working_device
