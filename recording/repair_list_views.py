@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from districts.selectors import user_scope
@@ -55,6 +55,7 @@ class RepairsShipForm(forms.Form):
 
 @login_required
 @permission_required("recording.view_repair", raise_exception=True)
+@require_safe
 def open_repairs(request):
     """Open repairs in the user's areas, filtered and sorted; `?_export=csv|xlsx` downloads."""
     export_format = request.GET.get("_export")
@@ -150,6 +151,7 @@ def ship_batch(request):
 
 @login_required
 @permission_required("recording.view_vendor", raise_exception=True)
+@require_safe
 def vendor_report(request):
     """Per vendor: repairs, turnaround and overdue repairs, over the user's areas."""
     today = timezone.localdate()

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from districts.selectors import (
@@ -44,6 +45,7 @@ def _as_of(request):
 
 
 @login_required
+@require_safe
 def home(request):
     """Send each user to their own area."""
     scope = user_scope(request.user)
@@ -59,6 +61,7 @@ DOWN_LISTED = 30
 
 
 @login_required
+@require_safe
 def region(request, code: str = NATIONAL):
     """The dashboard of an area as of a day, or its children rows as CSV/XLSX (`?_export=`)."""
     region_obj = region_for_user(request.user, code)
@@ -131,6 +134,7 @@ def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
 
 
 @login_required
+@require_safe
 def device(request, serial: str):
     device_obj = get_object_or_404(
         RecordingDevice.objects.select_related(
@@ -159,5 +163,6 @@ def device(request, serial: str):
     return render(request, "recording/device.html", context)
 
 
+@require_safe
 def data_sources(request):
     return render(request, "recording/data_sources.html")

@@ -144,6 +144,8 @@ NATIONAL = row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)
 TIMUR_PAGE = _in_timur(OK, NOT_FOUND)
 # Reading lists scoped to the user's areas: open to every logged-in user.
 SCOPED_LIST = row(LOGIN, OK, OK, OK, OK, OK, OK)
+# Pages that only show things answer POST with 405 once logged in (anonymous: the login page).
+READ_ONLY_POST = row(LOGIN, *[NOT_ALLOWED] * 6)
 LOGGED_OUT = row(Expect(302, "login"), *[Expect(302, "login", writes=True)] * 6)
 # Operators report a fault, a return and a fix on site; only admins ship and replace.
 OPERATOR_STEP = _in_timur(OK, NOT_FOUND), _in_timur(SAVED, NOT_FOUND)
@@ -178,11 +180,13 @@ APP_CASES: dict[str, Case] = {
         post=same(Expect(302, "/")),
         data={"language": "en", "next": "/"},
     ),
-    "home": Case("/", get=HOME, post=HOME),
-    "national": Case("/wilayah/", get=NATIONAL, post=NATIONAL),
-    "region": Case("/wilayah/16.08/", get=TIMUR_PAGE, post=TIMUR_PAGE),
+    "home": Case("/", get=HOME, post=READ_ONLY_POST),
+    "national": Case("/wilayah/", get=NATIONAL, post=READ_ONLY_POST),
+    "region": Case("/wilayah/16.08/", get=TIMUR_PAGE, post=READ_ONLY_POST),
     "device": Case(
-        lambda w: reverse("device", args=[w.devices["ok"].serial]), get=TIMUR_PAGE, post=TIMUR_PAGE
+        lambda w: reverse("device", args=[w.devices["ok"].serial]),
+        get=TIMUR_PAGE,
+        post=READ_ONLY_POST,
     ),
     "device_report_fault": _step(
         "device_report_fault",
@@ -204,7 +208,7 @@ APP_CASES: dict[str, Case] = {
         {"new_serial": "MTX-TIMUR-BARU", "replaced_on": "2012-04-12"},
         ADMIN_STEP,
     ),
-    "repairs": Case("/perbaikan/", get=SCOPED_LIST, post=SCOPED_LIST),
+    "repairs": Case("/perbaikan/", get=SCOPED_LIST, post=READ_ONLY_POST),
     "repairs_ship_batch": Case(
         "/perbaikan/kirim/",
         get=row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
@@ -223,7 +227,7 @@ APP_CASES: dict[str, Case] = {
             "shipped_on": "2012-04-12",
         },
     ),
-    "vendor_report": Case("/vendor/", get=SCOPED_LIST, post=SCOPED_LIST),
+    "vendor_report": Case("/vendor/", get=SCOPED_LIST, post=READ_ONLY_POST),
     "entry": Case(
         f"/entri/?area=16.08&date={DAY:%Y-%m-%d}",
         get=row(LOGIN, NOT_FOUND, FORBIDDEN, OK, OK, OK, NOT_FOUND),
@@ -247,7 +251,7 @@ APP_CASES: dict[str, Case] = {
         data={"confirm": "on"},
         prime_get=True,
     ),
-    "data_sources": Case("/tentang-data/", get=same(OK), post=same(OK)),
+    "data_sources": Case("/tentang-data/", get=same(OK), post=same(NOT_ALLOWED)),
 }
 
 
