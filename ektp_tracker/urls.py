@@ -11,6 +11,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # Every user changes their own password here (an operator has no admin access).
+    path("kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "kata-sandi/selesai/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     # Before the admin's own route of the same path, which redirects for objects of any area.
     path(
         "admin/r/<int:content_type_id>/<path:object_id>/",

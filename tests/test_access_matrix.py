@@ -174,6 +174,20 @@ APP_CASES: dict[str, Case] = {
         data={"username": "penyusup", "password": ""},
     ),
     "logout": Case("/keluar/", get=same(NOT_ALLOWED), post=LOGGED_OUT),
+    "password_change": Case(
+        "/kata-sandi/",
+        get=row(LOGIN, *[OK] * 6),
+        # A wrong old password shows the form again and changes nothing.
+        post=row(LOGIN, *[OK] * 6),
+        data={
+            "old_password": "bukan-kata-sandinya",
+            "new_password1": "Rekam-Ektp-2012!",
+            "new_password2": "Rekam-Ektp-2012!",
+        },
+    ),
+    "password_change_done": Case(
+        "/kata-sandi/selesai/", get=row(LOGIN, *[OK] * 6), post=READ_ONLY_POST
+    ),
     "set_language": Case(
         "/i18n/setlang/",
         get=same(Expect(302, "/")),
