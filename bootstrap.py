@@ -57,7 +57,12 @@ def demo(extra):
 
 def test(extra):
     ensure_environment()
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
+    # Every core runs tests (pytest-xdist); a test file stays on one worker, so a module's
+    # fixtures (the demo data) are built once. `-n 0` runs everything in this process.
+    parallel = []
+    if not any(a.startswith(("-n", "--numprocesses")) for a in extra):
+        parallel = ["-n", "auto", "--dist", "loadfile"]
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *parallel, *extra], cwd=ROOT)
     sys.exit(result.returncode)
 
 
