@@ -32,6 +32,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         regions_import()
 
 
+@pytest.fixture(autouse=True)
+def _regions_back_after_a_flush(request, django_db_blocker):
+    """A transactional test (threads, the browser's live server) empties the database when it
+    ends. Tests run spread over workers in no fixed order, so the region list every other test
+    relies on is put back at once."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            regions_import()
+
+
 def _area_kwargs(code: str) -> dict:
     level = code.count(".")
     model, field = [(Province, "province"), (Regency, "regency"), (SubDistrict, "sub_district")][
