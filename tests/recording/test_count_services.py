@@ -6,8 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from districts.models import Campaign, EligiblePopulation, Province
-from districts.services import regions_import
+from districts.models import Campaign, EligiblePopulation
 from recording.models import DailyCount, DailyCountRevision, DeviceStatusChange
 from recording.services import (
     CountRow,
@@ -182,14 +181,6 @@ def test_query_count_does_not_grow_with_the_batch(make_device, django_assert_max
     assert (check.created, check.updated) == (30, 30)
 
 
-@pytest.fixture
-def regions_present(transactional_db):
-    # A transactional test empties the database when it ends; bring the regions back if a
-    # previous one did.
-    if not Province.objects.exists():
-        regions_import()
-
-
 def _race(device, values, *, seen_version) -> int:
     """Two users save at the same instant, each from a form that showed `seen_version`.
 
@@ -218,7 +209,7 @@ def _race(device, values, *, seen_version) -> int:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks and real threads")
-def test_two_concurrent_edits_never_lose_one_silently(regions_present, make_device):
+def test_two_concurrent_edits_never_lose_one_silently(transactional_db, make_device):
     device = make_device()
     _save([_row(device, 80)])  # version 1; both operators opened the form now
     winner = _race(device, (91, 92), seen_version=1)
@@ -228,7 +219,7 @@ def test_two_concurrent_edits_never_lose_one_silently(regions_present, make_devi
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent inserts")
-def test_two_concurrent_first_entries_never_lose_one_silently(regions_present, make_device):
+def test_two_concurrent_first_entries_never_lose_one_silently(transactional_db, make_device):
     device = make_device()
     winner = _race(device, (61, 62), seen_version=0)
     assert DailyCount.objects.get(device=device).count == winner
