@@ -1,8 +1,10 @@
 """The repair lifecycle, straight through the services the device page and the demo call."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from districts.models import SubDistrict
@@ -366,3 +368,52 @@ def test_a_replacement_keeps_the_stations_counts_continuous(make_device, vendor)
     assert _regency_row(D(2012, 4, 7)).recorded == 260
     statuses = {row.serial: row.status for row in after.children}
     assert statuses == {"LAMA-1": "retired", "BARU-1": "operational"}
+
+
+def test_devices_down_before_repairs_were_recorded_get_one_and_move_again(make_device, vendor):
+    """Migration 0007: a device marked down before repairs existed had no open repair, so no
+    repair step would take it (ship, return, fix, replace all need one)."""
+    migration = importlib.import_module(
+        "recording.migrations.0007_open_repairs_for_devices_already_down"
+    )
+    broken, shipped, working = make_device(), make_device(), make_device()
+    # As such data stood: a status and its dated timeline, no repair row.
+    history = {
+        broken: [("broken", D(2012, 3, 20))],
+        shipped: [
+            ("broken", D(2012, 3, 1)),
+            ("operational", D(2012, 3, 5)),
+            ("broken", D(2012, 3, 28)),
+            ("at_vendor", D(2012, 4, 2)),
+        ],
+        working: [("broken", D(2012, 2, 1)), ("operational", D(2012, 2, 3))],
+    }
+    for device, steps in history.items():
+        for status, day in steps:
+            DeviceStatusChange.objects.create(device=device, status=status, effective_on=day)
+        RecordingDevice.objects.filter(pk=device.pk).update(status=steps[-1][0])
+    broken.refresh_from_db()
+    with pytest.raises(RepairRefused, match="tidak punya laporan kerusakan yang terbuka"):
+        _ship(broken, vendor, D(2012, 4, 5))
+
+    migration.open_missing_repairs(django_apps, None)
+    migration.open_missing_repairs(django_apps, None)  # a second run opens nothing more
+
+    repairs = {r.device_id: r for r in Repair.objects.all()}
+    assert set(repairs) == {broken.pk, shipped.pk}
+    assert (repairs[broken.pk].reported_on, repairs[broken.pk].shipped_on) == (D(2012, 3, 20), None)
+    # The current spell only: it broke again on 28 March and went to the vendor on 2 April.
+    assert (repairs[shipped.pk].reported_on, repairs[shipped.pk].shipped_on) == (
+        D(2012, 3, 28),
+        D(2012, 4, 2),
+    )
+    assert list(
+        DeviceStatusChange.objects.filter(repair=repairs[shipped.pk])
+        .order_by("effective_on")
+        .values_list("effective_on", flat=True)
+    ) == [D(2012, 3, 28), D(2012, 4, 2)]
+
+    _ship(broken, vendor, D(2012, 4, 5))
+    repair_return(device=shipped, returned_on=D(2012, 4, 10), user=None)
+    assert (_status(broken), _status(shipped)) == ("at_vendor", "operational")
+    assert Repair.objects.get(device=shipped).closed_on == D(2012, 4, 10)
