@@ -185,6 +185,7 @@ def _submit(form: DailyEntryForm, *, user) -> tuple[bool, CountCheck]:
             user=user,
             source=EntrySource.FORM,
             confirm=form.cleaned_data["confirm"],
+            confirmed_warnings=form.cleaned_data["confirmed_warnings"],
         )
     except CountsRejected as refused:
         return False, refused.check
@@ -237,7 +238,7 @@ def entry(request):
         devices=[row.device for row in rows],
         date=day,
     )
-    needs_confirmation = False
+    needs_confirmation, warnings_digest, warnings_changed = False, "", False
     if form.is_bound:
         saved, check = _submit(form, user=request.user)
         if saved:
@@ -245,7 +246,13 @@ def entry(request):
             return redirect(_entry_url(day=day, area=code))
         _keep_typed(rows, form)
         _show_check(rows, check)
-        needs_confirmation = bool(check.warnings)
+        needs_confirmation, warnings_digest = bool(check.warnings), check.warnings_digest
+        # Ticked for the warnings shown before, but the counts now raise others.
+        warnings_changed = (
+            needs_confirmation
+            and form.cleaned_data.get("confirm", False)
+            and form.cleaned_data.get("confirmed_warnings") != warnings_digest
+        )
     else:
         _prefill(rows)
 
@@ -257,10 +264,23 @@ def entry(request):
         day=day,
         day_form=day_form,
         needs_confirmation=needs_confirmation,
+        warnings_digest=warnings_digest,
+        warnings_changed=warnings_changed,
     )
 
 
-def _render_form(request, *, rows, scope, area, day, day_form, needs_confirmation: bool):
+def _render_form(
+    request,
+    *,
+    rows,
+    scope,
+    area,
+    day,
+    day_form,
+    needs_confirmation: bool,
+    warnings_digest: str = "",
+    warnings_changed: bool = False,
+):
     code = area.code if area else ""
     next_index = _number_tabs(rows)
     groups = [
@@ -294,6 +314,8 @@ def _render_form(request, *, rows, scope, area, day, day_form, needs_confirmatio
         "conflicts": [row for row in rows if row.in_conflict],
         "warnings": [message for row in rows for message in row.warnings],
         "needs_confirmation": needs_confirmation,
+        "warnings_digest": warnings_digest,
+        "warnings_changed": warnings_changed,
         "confirm_tabindex": next_index if needs_confirmation else None,
         "save_tabindex": next_index + 1 if needs_confirmation else next_index,
         "not_reported": not_reported,

@@ -108,6 +108,8 @@ class DailyEntryForm(forms.Form):
         label=_("Saya sudah memeriksa peringatan di atas dan tetap ingin menyimpan"),
         required=False,
     )
+    # Which warnings the box was ticked for (`CountCheck.warnings_digest`), sent with the page.
+    confirmed_warnings = forms.CharField(required=False, max_length=64)
 
     def __init__(self, *args, devices, date: dt.date, **kwargs):
         super().__init__(*args, **kwargs)

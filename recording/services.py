@@ -7,6 +7,7 @@ the existing rows locked, then writes everything or nothing and keeps the old va
 
 import bisect
 import datetime as dt
+import hashlib
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -119,6 +120,13 @@ class CountCheck:
             (r.device.pk, r.date.isoformat(), r.existing.version if r.existing else 0)
             for r in self.rows
         )
+
+    @property
+    def warnings_digest(self) -> str:
+        """Names this exact set of warnings, so a confirmation given for the warnings on a page
+        does not cover different ones (a count changed after the box was ticked)."""
+        text = "\n".join(f"{p.line}\t{p.column}\t{p.message}" for p in self.warnings)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 class CountsRejected(Exception):
@@ -381,6 +389,7 @@ def daily_counts_save(
     user,
     source: str = EntrySource.FORM,
     confirm: bool = False,
+    confirmed_warnings: str | None = None,
     count_import: CountImport | None = None,
     expected_fingerprint: list | None = None,
     today: dt.date | None = None,
@@ -390,6 +399,8 @@ def daily_counts_save(
 
     Existing rows are locked while they are compared and written, so a value changed by someone
     else after the form was opened (or after the upload was previewed) is never overwritten.
+    With `confirmed_warnings` (the `warnings_digest` of the warnings the user was shown),
+    `confirm` covers only those warnings; an upload's warnings are pinned by its fingerprint.
     """
     try:
         with transaction.atomic():
@@ -399,7 +410,8 @@ def daily_counts_save(
             if expected_fingerprint is not None and check.fingerprint != expected_fingerprint:
                 check.conflicts = [r for r in rows if r.action != "unchanged"]
                 raise CountsRejected(check)
-            if check.warnings and not confirm:
+            confirmed = confirm and confirmed_warnings in (None, check.warnings_digest)
+            if check.warnings and not confirmed:
                 raise CountsRejected(check, needs_confirmation=True)
             _write(check, user=user, source=source, count_import=count_import)
     except IntegrityError:
@@ -419,6 +431,7 @@ def daily_counts_save(
             user=user,
             source=source,
             confirm=confirm,
+            confirmed_warnings=confirmed_warnings,
             count_import=count_import,
             expected_fingerprint=expected_fingerprint,
             today=today,

@@ -115,6 +115,29 @@ def test_over_capacity_needs_confirmation_and_is_marked(make_device):
     assert saved.needs_follow_up and "kapasitas" in saved.follow_up_reasons
 
 
+def test_a_confirmation_covers_only_the_warnings_it_was_given_for(make_device):
+    first, second = make_device(daily_capacity=100), make_device(daily_capacity=100)
+    with pytest.raises(CountsRejected) as refused:
+        _save([_row(first, 150, line=1), _row(second, 20, line=2)])
+    shown = refused.value.check.warnings_digest
+    # The second count was raised after the box was ticked: a new warning, not confirmed.
+    with pytest.raises(CountsRejected) as refused:
+        _save(
+            [_row(first, 150, line=1), _row(second, 180, line=2)],
+            confirm=True,
+            confirmed_warnings=shown,
+        )
+    assert refused.value.needs_confirmation
+    assert [w.line for w in refused.value.check.warnings] == [1, 2]
+    assert refused.value.check.warnings_digest != shown
+    assert not DailyCount.objects.exists()
+
+    _save(
+        [_row(first, 150, line=1), _row(second, 20, line=2)], confirm=True, confirmed_warnings=shown
+    )
+    assert DailyCount.objects.count() == 2
+
+
 def test_count_on_a_day_the_device_was_down_needs_confirmation(make_device):
     device = make_device()
     DeviceStatusChange.objects.create(

@@ -375,6 +375,42 @@ def test_above_capacity_needs_confirmation_then_is_saved_for_follow_up(
     assert saved.needs_follow_up and "kapasitas" in saved.follow_up_reasons
 
 
+def test_a_warning_raised_after_the_box_was_ticked_must_be_confirmed_again(
+    client, operator_oku_timur, oku_devices
+):
+    first, second = oku_devices["martapura_1"], oku_devices["martapura_2"]
+    client.force_login(operator_oku_timur)
+    response = _submit(client, client.get(_url()), {first: "150", second: "20"})
+    assert "150 di atas kapasitas harian alat SMS-1608-01-1" in _text(response)
+
+    # The operator ticks the box, but also changes the second count to one over capacity.
+    response = _submit(client, response, {second: "170"}, confirm="on", url=_url())
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Peringatan berubah setelah konfirmasi dicentang" in text
+    assert "170 di atas kapasitas harian alat SMS-1608-01-2" in text
+    assert not DailyCount.objects.exists()
+    assert "confirm" not in _read(response).fields
+
+    response = _submit(client, response, confirm="on", url=_url())
+    assert response.status_code == 302
+    assert sorted(DailyCount.objects.values_list("count", flat=True)) == [150, 170]
+
+
+def test_ticking_the_box_with_a_typing_error_elsewhere_keeps_the_warnings_confirmable(
+    client, operator_oku_timur, oku_devices
+):
+    first, second = oku_devices["martapura_1"], oku_devices["martapura_2"]
+    client.force_login(operator_oku_timur)
+    response = _submit(client, client.get(_url()), {first: "150", second: "12O"})
+    response = _submit(client, response, confirm="on", url=_url())
+    text = _text(response)
+    assert "Peringatan berubah" not in text  # same warning; only the error blocks the save
+    response = _submit(client, response, {second: "12"}, confirm="on", url=_url())
+    assert response.status_code == 302
+    assert sorted(DailyCount.objects.values_list("count", flat=True)) == [12, 150]
+
+
 def test_a_count_on_a_day_the_device_was_broken_is_a_warning(
     client, operator_oku_timur, oku_devices
 ):
