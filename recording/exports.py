@@ -5,17 +5,15 @@ scripts can rely on it; the XLSX speaks Indonesian with the page's column labels
 title row and a total row.
 """
 
-import csv
 import datetime as dt
-import io
-from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from common.downloads import csv_download, xlsx_cell, xlsx_download
 
 from .choices import DeviceStatus
 from .coverage import Coverage, Dashboard, DeviceCoverage
@@ -38,10 +36,8 @@ KEYS = (
     "last_report",
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
-DATE_FORMAT = "dd-mm-yyyy"
 
 
 def area_row(c: Coverage) -> dict:
@@ -104,30 +100,12 @@ def filename(dashboard: Dashboard, as_of: dt.date, extension: str) -> str:
     return f"cakupan-{dashboard.total.code or 'indonesia'}-{as_of.isoformat()}.{extension}"
 
 
-def _plain(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def csv_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, as_of, "csv")}"'
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(KEYS)
-    for row in export_rows(dashboard):
-        writer.writerow([_plain(row[key]) for key in KEYS])
-    return response
-
-
-def _cell_value(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+    return csv_download(
+        filename=filename(dashboard, as_of, "csv"),
+        header=KEYS,
+        rows=([row[key] for key in KEYS] for row in export_rows(dashboard)),
+    )
 
 
 def _write_row(sheet, row_number: int, row: dict) -> None:
@@ -135,12 +113,8 @@ def _write_row(sheet, row_number: int, row: dict) -> None:
         value = row[key]
         if key == "coverage_percent" and value is not None:
             value = value / 100  # Excel shows 0.814 as 81,4% in an Indonesian locale
-        cell = sheet.cell(row=row_number, column=column, value=_cell_value(value))
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # a name, never a formula
-        elif isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
-        elif key == "coverage_percent" and value is not None:
+        cell = xlsx_cell(sheet, row=row_number, column=column, value=value)
+        if key == "coverage_percent" and value is not None:
             cell.number_format = PERCENT_FORMAT
         elif isinstance(value, int):
             cell.number_format = INTEGER_FORMAT
@@ -152,12 +126,11 @@ def xlsx_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
     sheet = workbook.active
     sheet.title = gettext("Cakupan")
     area = f"{total.name} ({total.code})" if total.code else total.name
-    sheet["A1"] = ILLEGAL_CHARACTERS_RE.sub(
-        "",
-        gettext("Cakupan perekaman e-KTP: %(area)s, keadaan per %(day)s")
-        % {"area": area, "day": fmt_day(as_of, "j F Y")},
-    )
-    sheet["A1"].font = Font(bold=True, size=13)
+    title = gettext("Cakupan perekaman e-KTP: %(area)s, keadaan per %(day)s") % {
+        "area": area,
+        "day": fmt_day(as_of, "j F Y"),
+    }
+    xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
 
     heading = labels(devices=_devices_level(dashboard))
     for column, key in enumerate(KEYS, start=1):
@@ -178,11 +151,7 @@ def xlsx_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
         width = 32 if key == "name" else max(12, len(heading[key]) + 2)
         sheet.column_dimensions[get_column_letter(column)].width = width
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, as_of, "xlsx")}"'
-    return response
+    return xlsx_download(workbook, filename=filename(dashboard, as_of, "xlsx"))
 
 
 def export_response(dashboard: Dashboard, *, export_format: str, as_of: dt.date) -> HttpResponse:

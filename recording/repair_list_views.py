@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
+from common.downloads import unknown_format_response
 from districts.selectors import user_scope
 
 from . import repair_tables
@@ -25,6 +26,10 @@ from .repair_tables import PER_PAGE, SHIP_FORM_ID, OpenRepairTable
 from .repairs import RepairRefused, repairs_ship
 
 EXPORT_FORMATS = {"csv": repair_tables.csv_response, "xlsx": repair_tables.xlsx_response}
+VENDOR_EXPORT_FORMATS = {
+    "csv": repair_tables.vendor_csv_response,
+    "xlsx": repair_tables.vendor_xlsx_response,
+}
 REFERENCE_MAX_LENGTH = Repair._meta.get_field("vendor_reference").max_length
 
 
@@ -60,11 +65,7 @@ def open_repairs(request):
     """Open repairs in the user's areas, filtered and sorted; `?_export=csv|xlsx` downloads."""
     export_format = request.GET.get("_export")
     if export_format is not None and export_format not in EXPORT_FORMATS:
-        return HttpResponseBadRequest(
-            gettext("Format unduhan “%(format)s” tidak dikenal; gunakan _export=csv atau xlsx.")
-            % {"format": export_format},
-            content_type="text/plain; charset=utf-8",
-        )
+        return unknown_format_response(export_format)
     today = timezone.localdate()
     scope = user_scope(request.user)
     filterset = OpenRepairFilterSet(
@@ -153,10 +154,16 @@ def ship_batch(request):
 @permission_required("recording.view_vendor", raise_exception=True)
 @require_safe
 def vendor_report(request):
-    """Per vendor: repairs, turnaround and overdue repairs, over the user's areas."""
+    """Per vendor: repairs, turnaround and overdue repairs, over the user's areas;
+    `?_export=csv|xlsx` downloads the per-vendor figures."""
+    export_format = request.GET.get("_export")
+    if export_format is not None and export_format not in VENDOR_EXPORT_FORMATS:
+        return unknown_format_response(export_format)
     today = timezone.localdate()
     scope = user_scope(request.user)
     figures = vendor_figures(scope=scope, today=today)
+    if export_format:
+        return VENDOR_EXPORT_FORMATS[export_format](figures, today=today)
     late: dict[int, list[Repair]] = {}
     for repair in overdue_repairs(scope=scope, today=today):
         repair.days_late = repair.at_vendor_for.days - repair.vendor.agreed_repair_days

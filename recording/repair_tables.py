@@ -6,9 +6,7 @@ queries anything. The CSV has stable English keys and plain values (2012-04-16, 
 the XLSX speaks Indonesian with the page's column labels and typed cells.
 """
 
-import csv
 import datetime as dt
-import io
 
 import django_tables2 as tables
 from django.db.models import F
@@ -19,9 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderBy
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from common.downloads import csv_download, xlsx_cell, xlsx_download
 
 from .choices import DeviceStatus
 from .models import Repair
@@ -171,9 +170,6 @@ KEYS = (
     "overdue",
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "dd-mm-yyyy"
-
 
 def export_row(repair: Repair) -> dict:
     device, vendor = repair.device, repair.vendor
@@ -207,29 +203,12 @@ def _filename(today: dt.date, extension: str) -> str:
     return f"perbaikan-terbuka-{today.isoformat()}.{extension}"
 
 
-def _attachment(response: HttpResponse, name: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _plain(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def csv_response(repairs, *, today: dt.date) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(KEYS)
-    for repair in repairs:
-        row = export_row(repair)
-        writer.writerow([_plain(row[key]) for key in KEYS])
-    return _attachment(response, _filename(today, "csv"))
+    return csv_download(
+        filename=_filename(today, "csv"),
+        header=KEYS,
+        rows=([row[key] for key in KEYS] for row in map(export_row, repairs)),
+    )
 
 
 def _xlsx_value(key: str, value):
@@ -237,8 +216,6 @@ def _xlsx_value(key: str, value):
         return str(DeviceStatus(value).label)
     if key == "overdue":
         return gettext("ya") if value else gettext("tidak")
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 
@@ -246,10 +223,10 @@ def xlsx_response(repairs, *, today: dt.date) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = gettext("Perbaikan terbuka")
-    sheet["A1"] = gettext("Perbaikan alat perekaman yang masih terbuka, keadaan per %(day)s") % {
+    title = gettext("Perbaikan alat perekaman yang masih terbuka, keadaan per %(day)s") % {
         "day": formats.date_format(today, "j F Y")
     }
-    sheet["A1"].font = Font(bold=True, size=13)
+    xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
     labels = xlsx_labels()
     for column, key in enumerate(KEYS, start=1):
         sheet.cell(row=2, column=column, value=labels[key]).font = Font(bold=True)
@@ -258,12 +235,7 @@ def xlsx_response(repairs, *, today: dt.date) -> HttpResponse:
     for row_number, repair in enumerate(repairs, start=3):
         row = export_row(repair)
         for column, key in enumerate(KEYS, start=1):
-            value = _xlsx_value(key, row[key])
-            cell = sheet.cell(row=row_number, column=column, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # typed text, never a formula
-            elif isinstance(value, dt.date):
-                cell.number_format = DATE_FORMAT
+            xlsx_cell(sheet, row=row_number, column=column, value=_xlsx_value(key, row[key]))
 
     sheet.freeze_panes = "A3"
     if row_number > 2:
@@ -272,8 +244,82 @@ def xlsx_response(repairs, *, today: dt.date) -> HttpResponse:
         width = 32 if key == "symptom" else max(12, len(labels[key]) + 2)
         sheet.column_dimensions[get_column_letter(column)].width = width
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(
-        HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), _filename(today, "xlsx")
+    return xlsx_download(workbook, filename=_filename(today, "xlsx"))
+
+
+# --- The vendor report's downloads ------------------------------------------------------------
+
+VENDOR_KEYS = (
+    "vendor",
+    "contact",
+    "agreed_repair_days",
+    "repairs",
+    "open",
+    "closed",
+    "median_turnaround_days",
+    "worst_turnaround_days",
+    "overdue",
+)
+
+
+def vendor_row(figures) -> dict:
+    """One `VendorFigures` as download values (turnarounds in days, empty without any)."""
+    return {
+        "vendor": figures.vendor.name,
+        "contact": figures.vendor.contact,
+        "agreed_repair_days": figures.vendor.agreed_repair_days,
+        "repairs": figures.total,
+        "open": figures.open,
+        "closed": figures.closed,
+        "median_turnaround_days": figures.median_turnaround,
+        "worst_turnaround_days": figures.worst_turnaround,
+        "overdue": figures.overdue,
+    }
+
+
+def _vendor_filename(today: dt.date, extension: str) -> str:
+    return f"laporan-vendor-{today.isoformat()}.{extension}"
+
+
+def vendor_csv_response(figures, *, today: dt.date) -> HttpResponse:
+    return csv_download(
+        filename=_vendor_filename(today, "csv"),
+        header=VENDOR_KEYS,
+        rows=([row[key] for key in VENDOR_KEYS] for row in map(vendor_row, figures)),
     )
+
+
+def vendor_labels() -> dict[str, str]:
+    """The vendor report's column headings (the page's words) for each download key."""
+    return {
+        "vendor": gettext("Vendor"),
+        "contact": gettext("Kontak"),
+        "agreed_repair_days": gettext("Waktu disepakati (hari)"),
+        "repairs": gettext("Perbaikan"),
+        "open": gettext("Masih terbuka"),
+        "closed": gettext("Selesai"),
+        "median_turnaround_days": gettext("Median waktu perbaikan (hari)"),
+        "worst_turnaround_days": gettext("Terlama (hari)"),
+        "overdue": gettext("Terlambat"),
+    }
+
+
+def vendor_xlsx_response(figures, *, today: dt.date) -> HttpResponse:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = gettext("Laporan vendor")
+    title = gettext("Laporan vendor, keadaan per %(day)s") % {
+        "day": formats.date_format(today, "j F Y")
+    }
+    xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
+    labels = vendor_labels()
+    for column, key in enumerate(VENDOR_KEYS, start=1):
+        sheet.cell(row=2, column=column, value=labels[key]).font = Font(bold=True)
+    for row_number, row in enumerate(map(vendor_row, figures), start=3):
+        for column, key in enumerate(VENDOR_KEYS, start=1):
+            xlsx_cell(sheet, row=row_number, column=column, value=row[key])
+    sheet.freeze_panes = "A3"
+    for column, key in enumerate(VENDOR_KEYS, start=1):
+        width = 32 if key in ("vendor", "contact") else max(12, len(labels[key]) + 2)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    return xlsx_download(workbook, filename=_vendor_filename(today, "xlsx"))

@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from common.downloads import unknown_format_response
 from districts.selectors import (
     NATIONAL,
     region_ancestors,
@@ -68,11 +68,7 @@ def region(request, code: str = NATIONAL):
     as_of, form = _as_of(request)
     export_format = request.GET.get("_export")
     if export_format is not None and export_format not in exports.FORMATS:
-        return HttpResponseBadRequest(
-            gettext("Format unduhan “%(format)s” tidak dikenal; gunakan _export=csv atau xlsx.")
-            % {"format": export_format},
-            content_type="text/plain; charset=utf-8",
-        )
+        return unknown_format_response(export_format)
     level = region_level(code)
     context = {
         "region": region_obj,

@@ -1,0 +1,63 @@
+"""Checks every app applies to what users type, upload or put in an address.
+
+Text with a control character is refused rather than cleaned: NUL cannot be stored at all in
+PostgreSQL (a 500 before this), and the others are invisible on the page, so a value that looks
+right would not match what is stored.
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+# C0 controls except tab, line feed and carriage return; DEL; the C1 controls.
+CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# e-KTP recording began in 2011; nothing the product keeps or shows is older than 2010. The
+# last known day is the end of next year: later than any deadline or report, early enough that
+# date arithmetic on it (weeks, months ahead) never leaves the calendar.
+EARLIEST_DAY = dt.date(2010, 1, 1)
+
+
+def latest_day() -> dt.date:
+    return dt.date(timezone.localdate().year + 1, 12, 31)
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in `text` written as `U+0000`, or None when there is none."""
+    match = CONTROL_CHARACTER_RE.search(text)
+    return f"U+{ord(match[0]):04X}" if match else None
+
+
+def validate_no_control_characters(value) -> None:
+    if isinstance(value, str) and (character := control_character(value)):
+        raise ValidationError(
+            _(
+                "Berisi karakter kontrol %(character)s yang tidak terlihat dan tidak boleh "
+                "disimpan; hapus karakter itu (ketik ulang isinya)."
+            ),
+            code="control_character",
+            params={"character": character},
+        )
+
+
+def known_day_error(day: dt.date) -> str | None:
+    """Why `day` is outside the days the product knows, or None when it is inside."""
+    latest = latest_day()
+    if EARLIEST_DAY <= day <= latest:
+        return None
+    return str(
+        _("Tanggal %(day)s di luar rentang yang dikenal aplikasi (%(first)s sampai %(last)s).")
+        % {
+            "day": day.isoformat(),
+            "first": formats.date_format(EARLIEST_DAY, "j F Y"),
+            "last": formats.date_format(latest, "j F Y"),
+        }
+    )
+
+
+def validate_known_day(value) -> None:
+    if isinstance(value, dt.date) and (error := known_day_error(value)):
+        raise ValidationError(error, code="unknown_day")
