@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from districts.admin import view_on_site
+from districts.views import PasswordChangeView
 
 from .health import healthz
 
@@ -12,7 +13,7 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     # Every user changes their own password here (an operator has no admin access).
-    path("kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("kata-sandi/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "kata-sandi/selesai/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import known_day_error, validate_no_control_characters
 from ektp_tracker.parsing import CellError, parse_whole_number
 
 from .models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
 from .services import CountRow
+from .validators import SERIAL_HELP, validate_serial
 
 NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 
@@ -29,12 +31,22 @@ class DayField(forms.DateField):
 
     def to_python(self, value):
         try:
-            return super().to_python(value)
+            day = super().to_python(value)
         except ValidationError:
             # DateField raises its message without the value; name it, the operator typed it.
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": value}
             ) from None
+        # Checked here, before any clean_ method: a page must never compute with year 1.
+        if day is not None and (error := known_day_error(day)):
+            raise ValidationError(error, code="unknown_day")
+        return day
+
+
+class TextField(forms.CharField):
+    """Typed text, refused with a message when it carries a control character."""
+
+    default_validators = [validate_no_control_characters]
 
 
 class AsOfForm(forms.Form):
@@ -118,7 +130,7 @@ class DailyEntryForm(forms.Form):
         for device in self.devices:
             pk, serial = device.pk, device.serial.replace("%", "%%")
             self.fields[f"count-{pk}"] = CountField(device=device)
-            self.fields[f"note-{pk}"] = forms.CharField(
+            self.fields[f"note-{pk}"] = TextField(
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
                 error_messages={
@@ -213,7 +225,7 @@ def _max_length(model, name: str) -> int:
 
 
 def _note_field():
-    return forms.CharField(
+    return TextField(
         label=_("Catatan"),
         required=False,
         max_length=_max_length(DeviceStatusChange, "note"),
@@ -224,7 +236,7 @@ class RepairReportForm(forms.Form):
     """Laporkan kerusakan: the day it broke (default today) and what is wrong."""
 
     reported_on = DayField(label=_("Tanggal rusak"))
-    symptom = forms.CharField(
+    symptom = TextField(
         label=_("Gejala"),
         max_length=_max_length(Repair, "symptom"),
         widget=forms.TextInput(attrs={"placeholder": _("mis. kamera tidak terdeteksi")}),
@@ -237,7 +249,7 @@ class RepairShipForm(forms.Form):
     vendor = forms.ModelChoiceField(
         label=_("Vendor"), queryset=Vendor.objects.order_by("name"), empty_label=None
     )
-    vendor_reference = forms.CharField(
+    vendor_reference = TextField(
         label=_("Nomor tiket vendor"),
         required=False,
         max_length=_max_length(Repair, "vendor_reference"),
@@ -264,7 +276,10 @@ class RepairReplaceForm(forms.Form):
     """Ganti dengan alat baru: the new device's serial and the day it took over."""
 
     new_serial = forms.CharField(
-        label=_("Nomor seri alat baru"), max_length=_max_length(RecordingDevice, "serial")
+        label=_("Nomor seri alat baru"),
+        max_length=_max_length(RecordingDevice, "serial"),
+        validators=[validate_serial],
+        help_text=SERIAL_HELP,
     )
     replaced_on = DayField(label=_("Tanggal diganti"))
     note = _note_field()

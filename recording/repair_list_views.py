@@ -18,12 +18,13 @@ from districts.selectors import user_scope
 
 from . import repair_tables
 from .filters import OpenRepairFilterSet
-from .forms import DayField
+from .forms import DayField, TextField
 from .models import RecordingDevice, Repair, Vendor
 from .repair_selectors import open_repairs as open_repairs_query
 from .repair_selectors import overdue_repairs, vendor_figures
-from .repair_tables import PER_PAGE, SHIP_FORM_ID, OpenRepairTable
+from .repair_tables import SHIP_FORM_ID, OpenRepairTable
 from .repairs import RepairRefused, repairs_ship
+from .tables import PER_PAGE
 
 EXPORT_FORMATS = {"csv": repair_tables.csv_response, "xlsx": repair_tables.xlsx_response}
 VENDOR_EXPORT_FORMATS = {
@@ -48,7 +49,7 @@ class RepairsShipForm(forms.Form):
     shipped_on = DayField(
         label=_("Tanggal kirim"), error_messages={"required": _("Isi tanggal kirim.")}
     )
-    vendor_reference = forms.CharField(
+    vendor_reference = TextField(
         label=_("Nomor tiket vendor"),
         required=False,
         max_length=REFERENCE_MAX_LENGTH,

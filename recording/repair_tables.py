@@ -24,9 +24,9 @@ from common.downloads import csv_download, xlsx_cell, xlsx_download
 
 from .choices import DeviceStatus
 from .models import Repair
+from .tables import FixedPageSize
 
 EMPTY = "—"
-PER_PAGE = 50
 # The batch-shipping form sits under the table; row checkboxes join it with form="...".
 SHIP_FORM_ID = "repairs-ship"
 
@@ -69,7 +69,7 @@ def _row_class(record, **kwargs) -> str:
     return "overdue" if record.overdue else ""
 
 
-class OpenRepairTable(tables.Table):
+class OpenRepairTable(FixedPageSize, tables.Table):
     """Open repairs: where the device is, since when it is down, where it is now."""
 
     select = tables.Column(

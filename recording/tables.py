@@ -178,6 +178,17 @@ DEVICE_STATUS_RANK = {
 }
 
 
+class FixedPageSize:
+    """A table of PER_PAGE rows a page, whatever `?per_page=` says.
+
+    django-tables2 takes `?per_page=` from the address: a negative one crashed the page, a huge
+    one would render every row. Nobody needs another size: the downloads hold every row.
+    """
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        return super().paginate(paginator_class, PER_PAGE, page, *args, **kwargs)
+
+
 class NoneSafeListData(TableListData):
     """Sorts a list of rows by the table's `sort_keys`, with empty values last either way.
 
@@ -216,7 +227,7 @@ CELL_TEXTS = {
 }
 
 
-class DashboardTable(tables.Table):
+class DashboardTable(FixedPageSize, tables.Table):
     """Common ground of the two children tables: list data, sort keys, links carry `as_of`."""
 
     # Column name -> function(row) giving the value to sort by; default: the column's value.
@@ -235,10 +246,6 @@ class DashboardTable(tables.Table):
         self.text = {key: str(message) for key, message in CELL_TEXTS.items()}
         self._badges: dict = {}
         super().__init__(NoneSafeListData(list(data)), **kwargs)
-
-    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
-        # Always PER_PAGE rows: `?per_page=` is not honoured (a negative one would crash).
-        return super().paginate(paginator_class, PER_PAGE, page, *args, **kwargs)
 
     def sort_key(self, name: str):
         if name in self.sort_keys:

@@ -67,3 +67,35 @@ def test_the_username_in_the_top_bar_leads_to_the_password_page(client, viewer_s
     client.force_login(viewer_sumsel)
     html = client.get("/tentang-data/").content.decode()
     assert 'href="/kata-sandi/"' in html
+
+
+def test_guessing_the_old_password_locks_out_like_the_login(client, operator_oku_timur):
+    """Five wrong old passwords: the same lockout as five wrong logins, and the session ends."""
+    client.force_login(operator_oku_timur)
+    for _ in range(4):
+        response = _change(client, old="tebakan")
+        assert response.status_code == 200
+        assert "Sandi lama Anda yang dimasukkan salah" in response.content.decode()
+
+    locked = _change(client, old="tebakan")
+
+    assert locked.status_code == 429
+    assert "Terlalu banyak percobaan masuk" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Logged back in (say, a session opened earlier): even the right old password is refused.
+    client.force_login(operator_oku_timur)
+    assert _change(client).status_code == 429
+    assert get_user_model().objects.get(pk=operator_oku_timur.pk).check_password(OLD)
+    # And the login page refuses the account from this address as well.
+    login = client.post("/masuk/", {"username": "op_okutimur", "password": OLD})
+    assert login.status_code == 429
+
+
+def test_wrong_old_passwords_add_up_with_wrong_logins(client, operator_oku_timur):
+    for _ in range(3):
+        assert (
+            client.post("/masuk/", {"username": "op_okutimur", "password": "x"}).status_code == 200
+        )
+    client.force_login(operator_oku_timur)
+    assert _change(client, old="tebakan").status_code == 200
+    assert _change(client, old="tebakan").status_code == 429
