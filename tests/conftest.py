@@ -25,6 +25,14 @@ DEMO_PASSWORD = "demo-uji-2012"
 _serials = itertools.count(1)
 
 
+def pytest_configure(config):
+    """Passwords hashed with a fast hasher in tests: the production hasher (PBKDF2, a million
+    rounds) spends about a third of a second on every user created and every login tried."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the full official region list (tests roll back their changes)."""
