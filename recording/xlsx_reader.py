@@ -81,21 +81,26 @@ def _seconds(seconds: float) -> str:
 def archive_check(content: bytes) -> None:
     """Refuse (`FileRefused`) a file that is not a zip, has too many members, or a member that
     would unpack past `MAX_MEMBER_BYTES`; reads only the zip's directory."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except Exception:
-        # Not a zip at all, or a damaged directory: zipfile fails in many ways.
-        raise FileRefused([UNREADABLE]) from None
-    if len(members) > MAX_MEMBERS:
+    # Every directory entry starts with this signature, so its count bounds the members before
+    # zipfile spends a second on the 250.000 entries that 20 MB can hold.
+    members = content.count(b"PK\x01\x02")
+    if members <= MAX_MEMBERS:
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                infos = archive.infolist()
+        except Exception:
+            # Not a zip at all, or a damaged directory: zipfile fails in many ways.
+            raise FileRefused([UNREADABLE]) from None
+        members = len(infos)
+    if members > MAX_MEMBERS:
         raise FileRefused(
             [
-                f"Berkas XLSX berisi {format_number(len(members))} bagian; paling banyak "
+                f"Berkas XLSX berisi {format_number(members)} bagian; paling banyak "
                 f"{format_number(MAX_MEMBERS)}. Simpan ulang lembar datanya saja sebagai berkas "
                 "baru."
             ]
         )
-    for member in members:
+    for member in infos:
         if member.file_size > MAX_MEMBER_BYTES:
             name = CONTROL_CHARACTER_RE.sub("?", member.filename)[:100]
             raise FileRefused(
@@ -132,8 +137,9 @@ def worksheet_table(
         f"--read-bytes={READ_BYTES}",
     ]
     try:
+        # No environment: the child reads untrusted XML and needs none of the server's secrets.
         child = subprocess.run(
-            command, input=content, capture_output=True, timeout=seconds, cwd=_PROJECT_DIR
+            command, input=content, capture_output=True, timeout=seconds, cwd=_PROJECT_DIR, env={}
         )
     except subprocess.TimeoutExpired:
         raise FileRefused(
