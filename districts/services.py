@@ -16,6 +16,7 @@ from ektp_tracker.parsing import (
     WHOLE_NUMBER_RE,
     CellError,
     FileRefused,
+    control_character_error,
     parse_date,
     parse_whole_number,
     read_csv,
@@ -183,6 +184,8 @@ def _population_save(
 ) -> PopulationImportResult:
     """Validate every row, then write all of them or none: two reads, then bulk writes."""
     errors = list(errors)
+    if problem := control_character_error(source):
+        raise PopulationImportError([f"Sumber data {problem}"])
     source = source.strip()
     if len(source) > _SOURCE_MAX_LENGTH:
         raise PopulationImportError(
@@ -202,16 +205,28 @@ def _population_save(
         row_count += 1
         row = {str(key).strip().lower(): value for key, value in raw.items()}
         values = {}
+        # A control character is refused before a value is parsed, so no message repeats it.
+        controlled = {
+            column: problem
+            for column in (*POPULATION_COLUMNS, "source")
+            if isinstance(row.get(column), str)
+            and (problem := control_character_error(row[column]))
+        }
+        for column, problem in controlled.items():
+            refuse(line, column, problem)
         for column, parse in [
             ("code", _parse_code),
             ("eligible", _parse_eligible),
             ("as_of", parse_date),
         ]:
+            if column in controlled:
+                continue
             try:
                 values[column] = parse(row.get(column))
             except CellError as exc:
                 refuse(line, column, str(exc))
-        row_source = str(row.get("source") or "").strip() or source
+        row_source = "" if "source" in controlled else str(row.get("source") or "").strip()
+        row_source = row_source or source
         if len(row_source) > _SOURCE_MAX_LENGTH:
             refuse(line, "source", f"paling banyak {_SOURCE_MAX_LENGTH} karakter.")
         if "code" in values:

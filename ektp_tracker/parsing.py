@@ -1,16 +1,18 @@
 """Reading values the way Indonesian offices write them, with messages an operator understands.
 
 Shared by every import (eligible populations, daily counts) and the entry form, so `1.234`,
-`16/04/2012` and Excel's own numbers and dates mean the same everywhere. The table readers at the
-end turn a CSV (or a worksheet's rows) into numbered rows keyed by column name, refusing a file
-that has no header, lacks a required column or is not UTF-8 text.
+`16/04/2012` and Excel's own numbers and dates mean the same everywhere, and no value carries a
+control character into the database. The table readers at the end turn a CSV (or a worksheet's
+rows) into numbered rows keyed by column name, refusing a file that has no header, lacks a
+required column or is not UTF-8 text; a CSV is read strictly, line by line.
 """
 
 import csv
 import datetime as dt
 import io
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +22,30 @@ ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 DMY_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 # The range of an integer column on PostgreSQL; SQLite would store more, so check it everywhere.
 INTEGER_MAX = 2_147_483_647
+# C0 except tab, DEL and C1: invisible on every page, and PostgreSQL refuses NUL in text.
+CONTROL_CHARACTER_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL_CHARACTER_NAMES = {0x00: "NUL", 0x0A: "pindah baris", 0x0D: "pindah baris", 0x7F: "DEL"}
 
 
 class CellError(ValueError):
     """One value that cannot be used; the message is the problem, without line or column."""
+
+
+def control_character_error(text: str) -> str | None:
+    """The problem of `text` if it holds a control character (C0 except tab, DEL, C1), else None.
+
+    The message names the first one and where it is, to be put after the field's name:
+    "berisi karakter kontrol U+0000 (NUL) pada karakter ke-5; hapus karakter itu."
+    """
+    match = CONTROL_CHARACTER_RE.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    name = f" ({_CONTROL_CHARACTER_NAMES[code]})" if code in _CONTROL_CHARACTER_NAMES else ""
+    return (
+        f"berisi karakter kontrol U+{code:04X}{name} pada karakter ke-{match.start() + 1}; "
+        "hapus karakter itu."
+    )
 
 
 def format_number(number: int) -> str:
@@ -84,6 +106,14 @@ def parse_date(value: Any) -> dt.date:
 # --- Tables: CSV files and worksheet rows --------------------------------------------------------
 
 CSV_DELIMITERS = (",", ";")
+# Wider than any count or population file, with room for the columns an office adds for itself.
+MAX_COLUMNS = 100
+# A count or population line is a few hundred characters at most.
+MAX_LINE_CHARS = 10_000
+NO_DATA = "Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."
+# A number followed by a group of exactly three digits: `1,234` split at its comma.
+_NUMBER_RE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})*")
+_THOUSANDS_RE = re.compile(r"[0-9]{3}")
 
 
 class FileRefused(ValueError):
@@ -99,16 +129,33 @@ class Table:
     """Data rows keyed by column name (trimmed, lower-case), each with the line it starts on.
 
     `problems` are (line, message) about a line as a whole, such as more values than columns;
-    those lines are not in `rows`.
+    those lines are not in `rows`. `header` is the header's names by position ("" for a column
+    without a name).
     """
 
     columns: list[str]
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list, repr=False)
+
+    def add(self, line: int, cells: Sequence[Any]) -> None:
+        # A short row leaves its last columns out; callers report them as empty values.
+        self.rows.append(
+            (line, {name: cell for name, cell in zip(self.header, cells, strict=False) if name})
+        )
 
 
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def column_letter(number: int) -> str:
+    """1 -> 'A', 27 -> 'AA', 16384 -> 'XFD': the name a spreadsheet gives column `number`."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def decode_utf8(data: bytes | str) -> str:
@@ -130,82 +177,193 @@ def csv_delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def table_from_records(
-    records: Iterable[tuple[int, Sequence[Any]]], *, required: Sequence[str], hint: str = ""
+def table_header(
+    line: int, cells: Sequence[Any], *, required: Sequence[str], hint: str = ""
 ) -> Table:
-    """The first non-blank record is the header; the rest are data. Blank records are skipped.
+    """The empty table that the header `cells` (found on `line`) opens.
 
-    Raises `FileRefused` when there is no header, or a required column is missing or a column
-    appears twice. Other columns are kept (callers ignore what they do not know).
+    Raises `FileRefused` when the header is wider than `MAX_COLUMNS`, a name holds a control
+    character, a required column is missing or a column appears twice. Other columns are kept
+    (callers ignore what they do not know).
     """
-    records = iter(records)
-    # Consumes the iterator up to the header; the loop below goes on from there.
-    header_line, header_cells = next(
-        ((line, cells) for line, cells in records if not all(map(is_blank, cells))), (0, None)
-    )
-    if header_cells is None:
-        raise FileRefused([f"Berkas kosong: baris pertama harus judul kolom {','.join(required)}."])
-    header = [str(cell if cell is not None else "").strip().lower() for cell in header_cells]
+    if len(cells) > MAX_COLUMNS:
+        raise FileRefused(
+            [
+                f"Baris {line}: judul berisi {format_number(len(cells))} kolom; paling banyak "
+                f"{MAX_COLUMNS}."
+            ]
+        )
+    header = [str(cell if cell is not None else "").strip().lower() for cell in cells]
+    if errors := [
+        f"Baris {line}: judul kolom ke-{number} {problem}"
+        for number, name in enumerate(header, start=1)
+        if (problem := control_character_error(name))
+    ]:
+        raise FileRefused(errors)
     errors = [
-        f"Baris {header_line}: kolom {name} muncul lebih dari sekali."
+        f"Baris {line}: kolom {name} muncul lebih dari sekali."
         for name in dict.fromkeys(header)
         if name and header.count(name) > 1
     ]
     if missing := [name for name in required if name not in header]:
         found = ", ".join(name for name in header if name) or "tidak ada"
         errors.append(
-            f"Baris {header_line}: kolom wajib tidak ada: {', '.join(missing)} "
+            f"Baris {line}: kolom wajib tidak ada: {', '.join(missing)} "
             f"(kolom yang ada: {found}).{hint}"
         )
     if errors:
         raise FileRefused(errors)
+    return Table(columns=[name for name in header if name], header=header)
 
-    table = Table(columns=[name for name in header if name])
-    width = len(header)
-    for line, cells in records:
-        if all(map(is_blank, cells)):
+
+def _no_header(required: Sequence[str]) -> FileRefused:
+    return FileRefused([f"Berkas kosong: baris pertama harus judul kolom {','.join(required)}."])
+
+
+def table_from_cells(
+    rows: Iterable[tuple[int, Sequence[tuple[int, Any]]]], *, required: Sequence[str]
+) -> Table:
+    """A worksheet's rows as a `Table`; line numbers are the sheet's row numbers.
+
+    Each row comes as its number and the (column number, value) pairs of the cells that hold a
+    value, so a value far to the right costs nothing. The first row with a value is the header,
+    as wide as its last named column; a later row with a value right of it is a problem of its
+    line. Blank rows are skipped; a sheet with no data row after its header is refused.
+    """
+    table = None
+    for line, cells in rows:
+        if table is None:
+            if used := [column for column, value in cells if not is_blank(value)]:
+                header = [None] * max(used)
+                for column, value in cells:
+                    if column <= len(header):
+                        header[column - 1] = value
+                table = table_header(line, header, required=required)
             continue
-        if not all(map(is_blank, cells[width:])):
+        width = len(table.header)
+        dense = [None] * width
+        outside = 0
+        for column, value in cells:
+            if column <= width:
+                dense[column - 1] = value
+            elif (not outside or column < outside) and not is_blank(value):
+                outside = column
+        if outside:
             table.problems.append(
-                (line, f"berisi {len(cells)} nilai, padahal judul hanya {width} kolom.")
+                (
+                    line,
+                    f"berisi nilai di kolom {column_letter(outside)}, di luar judul (kolom A "
+                    f"sampai {column_letter(width)}).",
+                )
+            )
+        elif not all(map(is_blank, dense)):
+            table.add(line, dense)
+    if table is None:
+        raise _no_header(required)
+    if not table.rows and not table.problems:
+        raise FileRefused([NO_DATA])
+    return table
+
+
+class _OneLine:
+    """Gives a csv reader one line of the file at a time, and notes when it asked for more: a
+    quoted value that its line did not close."""
+
+    def __init__(self):
+        self.line: str | None = None
+        self.starved = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.line is None:
+            self.starved = True
+            raise StopIteration
+        line, self.line = self.line, None
+        return line
+
+    def give(self, line: str) -> None:
+        self.line, self.starved = line, False
+
+
+def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
+    """(line number, values, problem) for every line of `text`; a line with a problem has no
+    values. Each line is read on its own, so a mistake in one never swallows the next."""
+    feed = _OneLine()
+    reader = csv.reader(feed, delimiter=delimiter, strict=True)
+    # Only "\n", "\r\n" and "\r" end a line, as in the csv module.
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            yield (
+                number,
+                [],
+                f"baris terlalu panjang ({format_number(len(line))} karakter); paling banyak "
+                f"{format_number(MAX_LINE_CHARS)}.",
             )
             continue
-        # A short row leaves its last columns out; callers report them as empty values.
-        table.rows.append(
-            (line, {name: cell for name, cell in zip(header, cells, strict=False) if name})
-        )
-    return table
+        feed.give(line)
+        try:
+            yield number, next(reader), ""
+        except csv.Error:
+            if feed.starved:
+                problem = (
+                    'tanda kutip (") dibuka tetapi tidak ditutup di baris ini; satu nilai tidak '
+                    "boleh melewati akhir baris."
+                )
+            else:
+                problem = (
+                    'tanda kutip (") salah tempat: nilai yang diapit tanda kutip harus langsung '
+                    'diikuti pemisah kolom, dan tanda kutip di dalam nilai ditulis dua kali ("").'
+                )
+            yield number, [], problem
+
+
+def _split_number(cells: Sequence[str]) -> bool:
+    """Whether a comma seems to have split a number such as 1,234 into two values."""
+    return any(
+        _NUMBER_RE.fullmatch(left.strip()) and _THOUSANDS_RE.fullmatch(right.strip())
+        for left, right in itertools.pairwise(cells)
+    )
 
 
 def read_csv(
     data: bytes | str, *, required: Sequence[str], delimiters: Sequence[str] = (",",)
 ) -> Table:
-    """A CSV file as a `Table`; line numbers count from the header as line 1.
+    """A CSV file as a `Table`, read strictly; line numbers count from the first line as 1.
 
-    With more than one allowed delimiter the header line decides which one the file uses.
-    A file with no data row after its header is refused.
+    A value must end on the line it starts on, and a line may not hold more values than the
+    header has columns, blank or not: `1,234` in a count would otherwise move every later value
+    one column on without a word (the message then says how to write the number). Such a line
+    is a problem of its own and the lines after it are still read, so every mistake is listed
+    at once. With more than one allowed delimiter the header line decides which one the file
+    uses. A file with no data row after its header, or whose header cannot be read, is refused.
     """
     text = decode_utf8(data)
     delimiter = csv_delimiter(text) if len(delimiters) > 1 else delimiters[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
-    broken: tuple[int, str] | None = None
-    last_line = 0
-    try:
-        for cells in reader:
-            # A quoted value may span lines; a record starts where the previous one ended.
-            records.append((last_line + 1, cells))
-            last_line = reader.line_num
-    except csv.Error as exc:
-        broken = (last_line + 1, f"format CSV rusak ({exc}).")
-
-    hint = ""
-    header = next((cells for _, cells in records if not all(map(is_blank, cells))), [])
-    if ";" not in delimiters and ";" in "".join(header):
-        hint = " Pemisah kolom harus koma (,)."
-    table = table_from_records(records, required=required, hint=hint)
-    if broken:
-        table.problems.append(broken)
+    table = None
+    for line, cells, problem in _csv_lines(text, delimiter):
+        if problem:
+            if table is None:
+                raise FileRefused([f"Baris {line}: {problem}"])
+            table.problems.append((line, problem))
+            continue
+        if all(map(is_blank, cells)):
+            continue
+        if table is None:
+            hint = ""
+            if ";" not in delimiters and ";" in "".join(cells):
+                hint = " Pemisah kolom harus koma (,)."
+            table = table_header(line, cells, required=required, hint=hint)
+        elif len(cells) > len(table.header):
+            problem = f"berisi {len(cells)} nilai, padahal judul hanya {len(table.header)} kolom."
+            if delimiter == "," and _split_number(cells):
+                problem += " Angka tidak boleh memakai koma: tulis 1234 atau 1.234."
+            table.problems.append((line, problem))
+        else:
+            table.add(line, cells)
+    if table is None:
+        raise _no_header(required)
     if not table.rows and not table.problems:
-        raise FileRefused(["Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."])
+        raise FileRefused([NO_DATA])
     return table

@@ -18,6 +18,7 @@ from .imports import (
     count_import_create,
     count_import_get,
     count_import_preview,
+    uncommitted_hours,
 )
 from .models import CountImport
 from .services import CountsRejected
@@ -33,7 +34,8 @@ def _fingerprint_key(pk: int) -> str:
 
 def _count_import_for_user(request, pk: int) -> CountImport:
     try:
-        return count_import_get(pk=pk, user=request.user)
+        # Saving reads the lines again under a lock; only a preview needs them now.
+        return count_import_get(pk=pk, user=request.user, with_lines=request.method != "POST")
     except CountImport.DoesNotExist:
         raise Http404("Unggahan tidak ditemukan.") from None
 
@@ -48,10 +50,16 @@ def upload(request):
             content=form.content,
             lines=form.lines,
             user=request.user,
+            count_lines=form.count_lines,
         )
         return redirect(count_import)
-    recent = CountImport.objects.filter(uploaded_by=request.user).defer("content")[:10]
-    context = {"form": form, "recent": recent, "max_mb": MAX_FILE_BYTES // 1024 // 1024}
+    recent = CountImport.objects.filter(uploaded_by=request.user).defer("content", "parsed")[:10]
+    context = {
+        "form": form,
+        "recent": recent,
+        "max_mb": MAX_FILE_BYTES // 1024 // 1024,
+        "keep_hours": uncommitted_hours(),
+    }
     return render(
         request, "recording/import_upload.html", context, status=400 if form.errors else 200
     )
@@ -113,6 +121,9 @@ def preview(request, pk: int):
     except ImportAlreadyCommitted:
         messages.info(request, already_saved)
         return redirect(count_import)
+    except CountImport.DoesNotExist:
+        # Purged (never saved, too old) between the look-up above and the lock.
+        raise Http404("Unggahan tidak ditemukan.") from None
     except CountsRejected as rejected:
         if rejected.needs_confirmation:
             form.add_error(

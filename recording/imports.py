@@ -1,8 +1,10 @@
 """Daily counts from a CSV or XLSX file: reading it, the upload form, and the import services.
 
 The upload page and `manage.py import_counts` go through the same functions: the file is read
-into `CountRow`s (every value problem becomes a `Problem` naming its line and column), then
-`daily_counts_check` previews and `daily_counts_save` commits, all rows or none.
+once into `CountLines` (every value problem becomes a `Problem` naming its line and column; an
+XLSX is read within the limits of `xlsx_reader`), its serials are resolved into `CountRow`s, then
+`daily_counts_check` previews and `daily_counts_save` commits, all rows or none. An upload keeps
+the lines it was read into, so its preview and its commit never read the file again.
 """
 
 import contextlib
@@ -10,13 +12,13 @@ import datetime as dt
 import functools
 import gc
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -28,13 +30,14 @@ from ektp_tracker.parsing import (
     CellError,
     FileRefused,
     Table,
+    control_character_error,
     format_number,
     parse_date,
     parse_whole_number,
     read_csv,
-    table_from_records,
 )
 
+from . import xlsx_reader
 from .models import CountImport, DailyCount, EntrySource, RecordingDevice
 from .selectors import devices_in_scope
 from .services import (
@@ -50,7 +53,12 @@ from .services import (
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FILE_TYPES = (".csv", ".xlsx")
 REQUIRED_COLUMNS = (Column.DATE, Column.DEVICE, Column.COUNT)
+COLUMNS = (*REQUIRED_COLUMNS, Column.NOTE)
 NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
+SERIAL_MAX_LENGTH = RecordingDevice._meta.get_field("serial").max_length
+# How long an upload that was never saved is kept, and a saved one's file content.
+UPLOAD_UNCOMMITTED_HOURS = 48
+UPLOAD_CONTENT_DAYS = 90
 # Problems of one line are listed in the order the columns are usually written.
 _COLUMN_ORDER = {"": 0, Column.DATE: 1, Column.DEVICE: 2, Column.COUNT: 3, Column.NOTE: 4}
 # Distinct serials per query: one query for any real file, within SQLite's parameter limit.
@@ -58,6 +66,42 @@ _SERIALS_PER_QUERY = 10_000
 
 
 # --- Reading a file -------------------------------------------------------------------------------
+
+# A line as read: (line, serial, date, count, note); the last three are None on a line with a
+# problem, kept so that an unknown serial is still named.
+Line = tuple[int, str, dt.date | None, int | None, str | None]
+
+
+@dataclass
+class CountLines:
+    """What a file says before any device is looked up: its lines that could be read, and the
+    problems of its values. Kept with an upload (`to_json`), so the file is read only once."""
+
+    lines: int
+    rows: list[Line] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "lines": self.lines,
+            "rows": [
+                [line, serial, date and date.isoformat(), count, note]
+                for line, serial, date, count, note in self.rows
+            ],
+            "errors": [[p.line, p.column, p.message] for p in self.errors],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CountLines":
+        day = functools.lru_cache(maxsize=1024)(dt.date.fromisoformat)
+        return cls(
+            lines=data["lines"],
+            rows=[
+                (line, serial, date and day(date), count, note)
+                for line, serial, date, count, note in data["rows"]
+            ],
+            errors=[Problem(line, column, message) for line, column, message in data["errors"]],
+        )
 
 
 @dataclass
@@ -102,43 +146,37 @@ def _file_type(file_name: str) -> str:
     )
 
 
-def _xlsx_table(content: bytes) -> Table:
-    """The first worksheet as a table; line numbers are the sheet's row numbers."""
-    # Imported here: openpyxl takes a moment to load and most files are CSV.
-    from openpyxl import load_workbook
+def upload_file_name(file_name: str) -> str:
+    """The name an upload is kept under (no folders, at most 255 characters); `FileRefused` if
+    it holds a control character, which the database would refuse or the page hide. (Django
+    already drops them from the names of files uploaded through a form; a file given to the
+    command keeps its name from the disk.)"""
+    name = PurePath(file_name).name[:255]
+    if problem := control_character_error(name):
+        raise FileRefused([f"Nama berkas {problem} Ganti nama berkasnya, lalu unggah lagi."])
+    return name
 
-    records = []
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            # Some programs declare a wrong sheet size; read whatever rows are there.
-            sheet.reset_dimensions()
-            for cells in sheet.iter_rows():
-                # Empty cells carry no row number; a row without any value is skipped anyway.
-                line = next((cell.row for cell in cells if getattr(cell, "row", None)), None)
-                if line is not None:
-                    records.append((line, [cell.value for cell in cells]))
-        finally:
-            workbook.close()
-    except Exception:
-        # A damaged file fails anywhere in zipfile, the XML parser or openpyxl, and lazily.
-        raise FileRefused(
-            ["Berkas XLSX tidak dapat dibaca; buka di Excel atau LibreOffice lalu simpan ulang."]
-        ) from None
-    table = table_from_records(records, required=REQUIRED_COLUMNS)
-    if not table.rows and not table.problems:
-        raise FileRefused(["Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."])
-    return table
+
+def parse_seconds() -> float:
+    """How long reading an XLSX may take before it is stopped and the file refused."""
+    return getattr(settings, "UPLOAD_PARSE_SECONDS", xlsx_reader.PARSE_SECONDS)
+
+
+def uncommitted_hours() -> int:
+    """How long an upload that was never saved is kept."""
+    return getattr(settings, "UPLOAD_UNCOMMITTED_HOURS", UPLOAD_UNCOMMITTED_HOURS)
 
 
 def count_table_read(*, content: bytes, file_name: str) -> Table:
     """The file as a table of `date,device,count[,note]`; `FileRefused` when it cannot be.
 
-    CSV: UTF-8 with or without BOM, `,` or `;` between columns. XLSX: the first worksheet.
+    CSV: UTF-8 with or without BOM, `,` or `;` between columns. XLSX: the first worksheet, read
+    in a child process within the limits of `xlsx_reader`.
     """
     if _file_type(file_name) == ".xlsx":
-        return _xlsx_table(content)
+        return xlsx_reader.worksheet_table(
+            content, required=REQUIRED_COLUMNS, columns=COLUMNS, seconds=parse_seconds()
+        )
     return read_csv(content, required=REQUIRED_COLUMNS, delimiters=CSV_DELIMITERS)
 
 
@@ -146,6 +184,78 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a serial typed as a number in Excel
     return str(value if value is not None else "").strip()
+
+
+def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | None, list[Problem]]:
+    """One line's values, or its problems. A value with a control character is refused before
+    anything else, and never stored nor repeated in a message."""
+    problems = [
+        Problem(line, column, problem)
+        for column in COLUMNS
+        if isinstance(values.get(column), str)
+        and (problem := control_character_error(values[column]))
+    ]
+    refused = {problem.column for problem in problems}
+    date = count = None
+    serial = note = ""
+    if Column.DATE not in refused:
+        try:
+            date = parse_day(values.get(Column.DATE))
+        except CellError as exc:
+            problems.append(Problem(line, Column.DATE, str(exc)))
+    if Column.DEVICE not in refused:
+        serial = _text(values.get(Column.DEVICE))
+        if not serial:
+            problems.append(Problem(line, Column.DEVICE, "wajib diisi (nomor seri alat)."))
+        elif len(serial) > SERIAL_MAX_LENGTH:
+            problems.append(
+                Problem(
+                    line,
+                    Column.DEVICE,
+                    f"terlalu panjang ({format_number(len(serial))} karakter); nomor seri "
+                    f"paling banyak {SERIAL_MAX_LENGTH} karakter.",
+                )
+            )
+            serial = ""
+    if Column.COUNT not in refused:
+        try:
+            count = parse_whole_number(values.get(Column.COUNT))
+        except CellError as exc:
+            problems.append(Problem(line, Column.COUNT, str(exc)))
+    if Column.NOTE not in refused:
+        note = _text(values.get(Column.NOTE))
+        if len(note) > NOTE_MAX_LENGTH:
+            problems.append(
+                Problem(
+                    line,
+                    Column.NOTE,
+                    f"terlalu panjang ({format_number(len(note))} karakter); "
+                    f"paling banyak {NOTE_MAX_LENGTH}.",
+                )
+            )
+    if problems:
+        # An unknown serial is still worth naming on a line with other problems.
+        return ((line, serial, None, None, None) if serial else None), problems
+    return (line, serial, date, count, note), []
+
+
+def count_lines_read(*, content: bytes, file_name: str) -> CountLines:
+    """Read every line of the file and check each value; no database access.
+
+    Raises `FileRefused` when the file cannot be read as a table at all.
+    """
+    with _collector_paused():
+        table = count_table_read(content=content, file_name=file_name)
+        result = CountLines(lines=len(table.rows) + len(table.problems))
+        result.errors = [Problem(line, "", message) for line, message in table.problems]
+        # A file repeats the same few dozen dates on every device's lines.
+        parse_day = functools.lru_cache(maxsize=1024)(parse_date)
+        for line, values in table.rows:
+            row, problems = _line_read(line, values, parse_day)
+            result.errors.extend(problems)
+            if row is not None:
+                result.rows.append(row)
+        return result
 
 
 def _devices_by_serial(serials: set[str], user) -> dict[str, RecordingDevice]:
@@ -166,72 +276,43 @@ def _devices_by_serial(serials: set[str], user) -> dict[str, RecordingDevice]:
     return devices
 
 
-def count_file_read(*, content: bytes, file_name: str, user=None) -> CountFile:
-    """Parse every line and resolve serials in one query; `user` limits the devices to their
-    area (None: no limit, for the command run by an administrator). Raises `FileRefused`."""
+def count_lines_resolve(*, count_lines: CountLines, user=None) -> CountFile:
+    """Resolve the serials of the lines in one query; `user` limits the devices to their area
+    (None: no limit, for the command run by an administrator)."""
     with _collector_paused():
-        return _count_file_read(content, file_name, user)
-
-
-def _count_file_read(content: bytes, file_name: str, user) -> CountFile:
-    table = count_table_read(content=content, file_name=file_name)
-    result = CountFile(lines=len(table.rows) + len(table.problems))
-    result.errors = [Problem(line, "", message) for line, message in table.problems]
-    parsed = []
-    # A file repeats the same few dozen dates on every device's lines.
-    parse_day = functools.lru_cache(maxsize=1024)(parse_date)
-    for line, values in table.rows:
-        problems = []
-        try:
-            date = parse_day(values.get(Column.DATE))
-        except CellError as exc:
-            problems.append(Problem(line, Column.DATE, str(exc)))
-        serial = _text(values.get(Column.DEVICE))
-        if not serial:
-            problems.append(Problem(line, Column.DEVICE, "wajib diisi (nomor seri alat)."))
-        try:
-            count = parse_whole_number(values.get(Column.COUNT))
-        except CellError as exc:
-            problems.append(Problem(line, Column.COUNT, str(exc)))
-        note = _text(values.get(Column.NOTE))
-        if len(note) > NOTE_MAX_LENGTH:
-            problems.append(
-                Problem(
-                    line,
-                    Column.NOTE,
-                    f"terlalu panjang ({format_number(len(note))} karakter); "
-                    f"paling banyak {NOTE_MAX_LENGTH}.",
+        result = CountFile(lines=count_lines.lines, errors=list(count_lines.errors))
+        devices = _devices_by_serial({serial for _, serial, *_ in count_lines.rows}, user)
+        for line, serial, date, count, note in count_lines.rows:
+            device = devices.get(serial)
+            if device is None:
+                result.errors.append(
+                    Problem(
+                        line, Column.DEVICE, f'alat dengan nomor seri "{serial}" tidak dikenal.'
+                    )
                 )
-            )
-        if problems:
-            result.errors.extend(problems)
-            # An unknown serial is still worth naming on a line with other problems.
-            if serial:
-                parsed.append((line, serial, None, None, None))
-        else:
-            parsed.append((line, serial, date, count, note))
-
-    devices = _devices_by_serial({serial for _, serial, *_ in parsed}, user)
-    for line, serial, date, count, note in parsed:
-        device = devices.get(serial)
-        if device is None:
-            result.errors.append(
-                Problem(line, Column.DEVICE, f'alat dengan nomor seri "{serial}" tidak dikenal.')
-            )
-        elif not getattr(device, "in_area", True):
-            result.errors.append(
-                Problem(
-                    line,
-                    Column.DEVICE,
-                    f"alat {serial} berada di luar wilayah Anda; jumlahnya hanya boleh diisi "
-                    "petugas wilayahnya.",
+            elif not getattr(device, "in_area", True):
+                result.errors.append(
+                    Problem(
+                        line,
+                        Column.DEVICE,
+                        f"alat {serial} berada di luar wilayah Anda; jumlahnya hanya boleh diisi "
+                        "petugas wilayahnya.",
+                    )
                 )
-            )
-        elif date is not None:
-            result.rows.append(
-                CountRow(line=line, device=device, date=date, count=count, note=note)
-            )
-    return result
+            elif date is not None:
+                result.rows.append(
+                    CountRow(line=line, device=device, date=date, count=count, note=note)
+                )
+        return result
+
+
+def count_file_read(*, content: bytes, file_name: str, user=None) -> CountFile:
+    """Read the file and resolve its serials (see `count_lines_read`, `count_lines_resolve`).
+
+    Raises `FileRefused`.
+    """
+    count_lines = count_lines_read(content=content, file_name=file_name)
+    return count_lines_resolve(count_lines=count_lines, user=user)
 
 
 def _with_read_errors(check: CountCheck, count_file: CountFile) -> CountCheck:
@@ -307,8 +388,8 @@ class ImportAlreadyCommitted(Exception):
 
 
 class CountUploadForm(forms.Form):
-    """A CSV or XLSX file that can be read as a table; once valid, `content` holds its bytes
-    and `lines` its number of data lines (the rows themselves are checked on the preview)."""
+    """A CSV or XLSX file that can be read as a table; once valid, `content` holds its bytes and
+    `count_lines` what it says (its values are checked against the devices on the preview)."""
 
     file = forms.FileField(
         label=_("Berkas CSV atau Excel"),
@@ -331,11 +412,11 @@ class CountUploadForm(forms.Form):
             )
         content = upload.read()
         try:
-            table = count_table_read(content=content, file_name=upload.name)
+            self.count_lines = count_lines_read(content=content, file_name=upload.name)
         except FileRefused as exc:
             raise forms.ValidationError(exc.errors) from None
         self.content = content
-        self.lines = len(table.rows) + len(table.problems)
+        self.lines = self.count_lines.lines
         return upload
 
 
@@ -346,21 +427,51 @@ class CountImportCommitForm(forms.Form):
     )
 
 
-def count_import_create(*, file_name: str, content: bytes, lines: int, user) -> CountImport:
+def count_import_create(
+    *, file_name: str, content: bytes, lines: int, user, count_lines: CountLines | None = None
+) -> CountImport:
+    """Keep an upload with what it was read into (without `count_lines`, the file is read on
+    its first preview). Raises `FileRefused` for a file name with a control character."""
     return CountImport.objects.create(
-        file_name=PurePath(file_name).name[:255],
+        file_name=upload_file_name(file_name),
         content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        parsed=count_lines.to_json() if count_lines is not None else None,
         uploaded_by=user,
         rows=lines,
     )
 
 
-def count_import_get(*, pk: int, user) -> CountImport:
-    """The upload if `user` made it (or is a superuser); `DoesNotExist` otherwise."""
-    queryset = CountImport.objects.select_related("uploaded_by")
+def count_import_get(*, pk: int, user, with_lines: bool = True) -> CountImport:
+    """The upload if `user` made it (or is a superuser); `DoesNotExist` otherwise. Its file,
+    and without `with_lines` its lines, are loaded only when used."""
+    deferred = ["content"] if with_lines else ["content", "parsed"]
+    queryset = CountImport.objects.select_related("uploaded_by").defer(*deferred)
     if not user.is_superuser:
         queryset = queryset.filter(uploaded_by=user)
     return queryset.get(pk=pk)
+
+
+def _count_import_lines(count_import: CountImport) -> CountLines:
+    """The lines the upload was read into; an upload kept before they were stored is read now,
+    once, and keeps them (or the reason it was refused). Raises `FileRefused`."""
+    with _collector_paused():
+        parsed = count_import.parsed
+        if parsed is None:
+            try:
+                parsed = count_lines_read(
+                    content=bytes(count_import.content), file_name=count_import.file_name
+                ).to_json()
+            except FileRefused as exc:
+                parsed = {"refused": exc.errors}
+            # Two first previews at once would store the same thing: no lock needed.
+            CountImport.objects.filter(pk=count_import.pk, parsed__isnull=True).update(
+                parsed=parsed
+            )
+            count_import.parsed = parsed
+        if "refused" in parsed:
+            raise FileRefused(parsed["refused"])
+        return CountLines.from_json(parsed)
 
 
 @dataclass
@@ -384,15 +495,14 @@ class CountImportPreview:
 
 
 def count_import_preview(*, count_import: CountImport, user) -> CountImportPreview:
-    """Re-read the stored file and check it as `user` would save it."""
+    """Check the upload's lines as `user` would save them, against the database as it is now."""
     preview = CountImportPreview(count_import=count_import)
     try:
-        count_file = count_file_read(
-            content=bytes(count_import.content), file_name=count_import.file_name, user=user
-        )
+        count_lines = _count_import_lines(count_import)
     except FileRefused as exc:
         preview.file_errors = exc.errors
         return preview
+    count_file = count_lines_resolve(count_lines=count_lines, user=user)
     preview.lines = count_file.lines
     preview.check = count_file_check(count_file=count_file)
     return preview
@@ -405,16 +515,14 @@ def count_import_commit(
 
     Raises `CountsRejected` (nothing written) on errors, on unconfirmed warnings, or when the
     rows changed since the preview (`expected_fingerprint`); `ImportAlreadyCommitted` if it was
-    saved before.
+    saved before; `FileRefused` if its file cannot be read.
     """
     with transaction.atomic():
         # Locked so that two clicks on "Simpan" cannot both save.
-        locked = CountImport.objects.select_for_update().get(pk=count_import.pk)
+        locked = CountImport.objects.select_for_update().defer("content").get(pk=count_import.pk)
         if locked.status == CountImport.Status.COMMITTED:
             raise ImportAlreadyCommitted
-        count_file = count_file_read(
-            content=bytes(locked.content), file_name=locked.file_name, user=user
-        )
+        count_file = count_lines_resolve(count_lines=_count_import_lines(locked), user=user)
         check = count_file_save(
             count_file=count_file,
             user=user,
@@ -430,13 +538,49 @@ def count_import_commit(
             check.updated,
             check.unchanged,
         )
-        locked.save(
-            update_fields=["status", "committed_at", "rows", "created", "updated", "unchanged"]
-        )
-    count_import.refresh_from_db(
-        fields=["status", "committed_at", "rows", "created", "updated", "unchanged"]
-    )
+        # A saved upload is never previewed again; its row counts above are what stays.
+        locked.parsed = None
+        locked.save(update_fields=[*_SAVED_FIELDS, "parsed"])
+    count_import.refresh_from_db(fields=_SAVED_FIELDS)
     return check
+
+
+_SAVED_FIELDS = ["status", "committed_at", "rows", "created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class UploadsPurged:
+    deleted: int
+    cleared: int
+    uncommitted_hours: int
+    content_days: int
+
+
+def count_imports_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> UploadsPurged:
+    """Delete the uploads never saved within `UPLOAD_UNCOMMITTED_HOURS`, and clear the file and
+    lines of saved ones after `UPLOAD_CONTENT_DAYS`.
+
+    A saved upload keeps its row for good: who uploaded it and when, the file name, the file's
+    SHA-256 and the row counts, which is what the counts' history points at.
+    """
+    now = now or timezone.now()
+    hours = uncommitted_hours()
+    days = getattr(settings, "UPLOAD_CONTENT_DAYS", UPLOAD_CONTENT_DAYS)
+    abandoned = CountImport.objects.filter(
+        status=CountImport.Status.PREVIEWED, uploaded_at__lt=now - dt.timedelta(hours=hours)
+    )
+    expired = CountImport.objects.filter(
+        status=CountImport.Status.COMMITTED,
+        committed_at__lt=now - dt.timedelta(days=days),
+        content_cleared_at__isnull=True,
+    )
+    if dry_run:
+        return UploadsPurged(abandoned.count(), expired.count(), hours, days)
+    with transaction.atomic():
+        # Only the keys: the files themselves are never loaded to be deleted.
+        deleted = abandoned.only("pk").delete()[1].get(CountImport._meta.label, 0)
+        cleared = expired.update(content=b"", parsed=None, content_cleared_at=now)
+    return UploadsPurged(deleted, cleared, hours, days)
 
 
 # --- The command ----------------------------------------------------------------------------------
@@ -456,7 +600,10 @@ def count_file_import(
 
     With a `user`, the file is kept as a saved `CountImport` of theirs, like an upload.
     """
-    count_file = count_file_read(content=content, file_name=file_name, user=user)
+    if user is not None:
+        upload_file_name(file_name)
+    count_lines = count_lines_read(content=content, file_name=file_name)
+    count_file = count_lines_resolve(count_lines=count_lines, user=user)
     if dry_run:
         check = count_file_check(count_file=count_file, today=today)
         if check.errors:

@@ -290,6 +290,12 @@ class CountImport(models.Model):
 
     file_name = models.CharField(_("nama berkas"), max_length=255)
     content = models.BinaryField(_("isi berkas"))
+    # What the file was read into when it was uploaded; previews and the commit work from it,
+    # so the file is never read twice. Null once committed, or for an upload kept before it was.
+    parsed = models.JSONField(_("baris terbaca"), null=True, blank=True, editable=False)
+    # `purge_uploads` clears the content of an old committed upload; its digest stays.
+    sha256 = models.CharField(_("SHA-256 berkas"), max_length=64, blank=True)
+    content_cleared_at = models.DateTimeField(_("isi berkas dihapus pada"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

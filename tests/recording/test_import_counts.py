@@ -1,6 +1,7 @@
 """Bulk import of daily counts from CSV/XLSX: the file rules, the command and the upload pages."""
 
 import datetime as dt
+import hashlib
 import html
 import io
 import re
@@ -19,6 +20,7 @@ from recording.imports import (
     PreviewedFingerprint,
     count_file_import,
     count_import_commit,
+    count_import_create,
 )
 from recording.models import (
     CountImport,
@@ -179,8 +181,9 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def test_notes_with_tabs_quotes_and_line_breaks_are_kept_exactly(timur):
-    note = 'kabel "USB"\tganti\\baru\ndua baris'
+def test_notes_with_tabs_quotes_commas_and_backslashes_are_kept_exactly(timur):
+    # A line break is no longer part of a note (see the strict-CSV tests below).
+    note = 'kabel "USB"\tganti\\baru, dua kali'
     _import(f"date,device,count,note\n2012-04-16,OKUT-01,5,{_quoted(note)}\n")
 
     _import(f"date,device,count,note\n2012-04-16,OKUT-01,6,{_quoted(note + ' lagi')}\n")
@@ -343,6 +346,88 @@ def test_device_outside_the_uploaders_area_is_an_error(timur, selatan, operator_
     assert not CountImport.objects.exists()
 
 
+# --- Strict CSV and control characters -----------------------------------------------------------
+# Before: `1,234` saved count 1 with note "234"; an unclosed quote swallowed the next line; a NUL
+# in a note passed the preview and failed the save on PostgreSQL, one in a serial gave a 500.
+
+
+def test_count_split_at_its_thousands_comma_refuses_the_file(timur):
+    errors = _errors("date,device,count,note\n2012-04-18,OKUT-01,1,234,\n")
+
+    assert errors == [
+        "Baris 2: berisi 5 nilai, padahal judul hanya 4 kolom. Angka tidak boleh memakai koma: "
+        "tulis 1234 atau 1.234."
+    ]
+    assert not DailyCount.objects.exists()
+
+
+def test_unclosed_quote_in_a_note_is_named_and_the_next_line_is_still_checked(timur):
+    errors = _errors(
+        'date,device,count,note\n2012-04-15,OKUT-01,5,"listrik padam\n2012-04-16,OKUT-01,x,\n'
+        "2012-04-17,OKUT-01,7,\n"
+    )
+
+    assert errors == [
+        'Baris 2: tanda kutip (") dibuka tetapi tidak ditutup di baris ini; satu nilai tidak '
+        "boleh melewati akhir baris.",
+        'Baris 3, kolom count: "x" bukan bilangan bulat (contoh: 120 atau 1.234).',
+    ]
+    assert not DailyCount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "character", "expected"),
+    [
+        ("note", "\x00", "kolom note: berisi karakter kontrol U+0000 (NUL) pada karakter ke-3;"),
+        (
+            "device",
+            "\x00",
+            "kolom device: berisi karakter kontrol U+0000 (NUL) pada karakter ke-3;",
+        ),
+        ("date", "\x7f", "kolom date: berisi karakter kontrol U+007F (DEL) pada karakter ke-3;"),
+        ("count", "\x1b", "kolom count: berisi karakter kontrol U+001B pada karakter ke-3;"),
+        ("note", "\x85", "kolom note: berisi karakter kontrol U+0085 pada karakter ke-3;"),
+    ],
+)
+def test_control_character_in_any_value_is_an_error_naming_line_and_column(
+    timur, column, character, expected
+):
+    values = {"date": "2012-04-16", "device": "OKUT-01", "count": "12", "note": "pagi"}
+    values[column] = f"{values[column][:2]}{character}{values[column][2:]}"
+    line = ",".join(values[name] for name in ("date", "device", "count", "note"))
+
+    errors = _errors(f"date,device,count,note\n2012-04-15,OKUT-01,5,\n{line}\n")
+
+    assert errors == [f"Baris 3, {expected} hapus karakter itu."]
+    assert not DailyCount.objects.exists()
+
+
+def test_xlsx_values_with_control_characters_are_errors(timur):
+    content = _xlsx(
+        [
+            ["date", "device", "count", "note"],
+            [dt.datetime(2012, 4, 16), "OKUT-01", 5, "dua\nbaris"],
+            [dt.datetime(2012, 4, 17), "OKUT\x7f01", 5, None],
+        ]
+    )
+
+    assert _errors(content, name="april.xlsx") == [
+        "Baris 2, kolom note: berisi karakter kontrol U+000A (pindah baris) pada karakter ke-4; "
+        "hapus karakter itu.",
+        "Baris 3, kolom device: berisi karakter kontrol U+007F (DEL) pada karakter ke-5; hapus "
+        "karakter itu.",
+    ]
+
+
+def test_serial_longer_than_any_serial_is_an_error_without_repeating_it(timur):
+    errors = _errors(f"date,device,count\n2012-04-16,{'X' * 5000},5\n")
+
+    assert errors == [
+        "Baris 2, kolom device: terlalu panjang (5.000 karakter); nomor seri paling banyak 50 "
+        "karakter."
+    ]
+
+
 # --- The command ----------------------------------------------------------------------------------
 
 
@@ -451,6 +536,43 @@ def test_command_refuses_unknown_user_and_missing_file(csv_file, tmp_path):
 def test_command_refuses_a_user_who_may_not_enter_counts(csv_file, viewer_sumsel):
     with pytest.raises(CommandError, match="tidak berhak"):
         call_command("import_counts", csv_file("date,device,count\n"), "--user", "viewer_sumsel")
+
+
+def test_command_reads_xlsx_within_the_time_limit(tmp_path, timur, settings):
+    settings.UPLOAD_PARSE_SECONDS = 0.01
+    path = tmp_path / "april.xlsx"
+    path.write_bytes(_xlsx([["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 5]]))
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_counts", str(path), stderr=err, stdout=StringIO())
+
+    assert "Pembacaan berkas melewati batas waktu 0,01 detik" in err.getvalue()
+    assert not DailyCount.objects.exists()
+
+
+def test_command_refuses_a_file_name_with_a_control_character(tmp_path, timur, operator_oku_timur):
+    path = tmp_path / "jum\x01lah.csv"
+    path.write_text("date,device,count\n2012-04-15,OKUT-01,10\n", encoding="utf-8")
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_counts", str(path), "--user", "op_okutimur", stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "Nama berkas berisi karakter kontrol U+0001 pada karakter ke-4; hapus karakter itu. "
+        "Ganti nama berkasnya, lalu unggah lagi."
+    ]
+    assert not CountImport.objects.exists()
+
+
+def test_command_keeps_the_users_file_with_its_sha256(csv_file, timur, operator_oku_timur):
+    text = "date,device,count\n2012-04-15,OKUT-01,10\n"
+
+    call_command("import_counts", csv_file(text), "--user", "op_okutimur", stdout=StringIO())
+
+    kept = CountImport.objects.get()
+    assert (kept.status, kept.sha256) == ("committed", hashlib.sha256(text.encode()).hexdigest())
 
 
 # --- The upload pages -----------------------------------------------------------------------------
@@ -673,6 +795,101 @@ def test_saving_without_a_preview_in_this_session_shows_the_preview_first(
     assert not DailyCount.objects.exists()
     client.post(url)  # now the preview has been shown
     assert DailyCount.objects.count() == 3
+
+
+def test_nul_in_a_note_or_serial_is_an_error_on_the_preview_and_nothing_is_saved(
+    client, operator_oku_timur, timur
+):
+    client.force_login(operator_oku_timur)
+    url = _upload(
+        client,
+        "date,device,count,note\n2012-04-15,OKUT-01,10,ok\x00\n2012-04-16,OKUT\x0001,12,\n",
+    )["Location"]
+
+    preview = client.get(url)
+
+    assert preview.status_code == 200
+    page = _page(preview)
+    assert (
+        "Baris 2, kolom note: berisi karakter kontrol U+0000 (NUL) pada karakter ke-3; hapus "
+        "karakter itu." in page
+    )
+    assert "Baris 3, kolom device: berisi karakter kontrol U+0000 (NUL) pada karakter ke-5" in page
+    assert "Simpan</button>" not in page
+    assert client.post(url).status_code == 409
+    assert not DailyCount.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["jumlah.csv", "jumlah.xlsx"])
+def test_preview_and_save_work_from_the_lines_read_at_upload(
+    client, operator_oku_timur, timur, name
+):
+    content = GOOD.encode()
+    if name.endswith(".xlsx"):
+        content = _xlsx([line.split(",") for line in GOOD.splitlines()])
+    client.force_login(operator_oku_timur)
+    url = _upload(client, content, name=name)["Location"]
+    kept = CountImport.objects.get()
+    assert kept.sha256 == hashlib.sha256(content).hexdigest()
+    # Were the file read again, it would now be refused.
+    CountImport.objects.update(content=b"PK\x03\x04rusak")
+
+    preview = client.get(url)
+    client.post(url)
+
+    assert _stat(preview, "Akan dibuat") == "3"
+    assert _counts() == {
+        ("OKUT-01", "2012-04-14"): 80,
+        ("OKUT-01", "2012-04-15"): 95,
+        ("OKUT-01", "2012-04-16"): 70,
+    }
+    kept.refresh_from_db()
+    assert (kept.status, kept.parsed, kept.sha256) == (
+        "committed",
+        None,
+        hashlib.sha256(content).hexdigest(),
+    )
+
+
+def test_upload_kept_before_lines_were_stored_is_read_on_its_first_preview_only(
+    client, operator_oku_timur, timur
+):
+    # As uploads were kept before: the file only.
+    count_import = count_import_create(
+        file_name="lama.csv", content=GOOD.encode(), lines=3, user=operator_oku_timur
+    )
+    client.force_login(operator_oku_timur)
+    url = reverse("count_import", args=[count_import.pk])
+
+    first = client.get(url)
+    CountImport.objects.update(content=b"date,device,count\n")
+    second = client.get(url)
+
+    assert _stat(first, "Akan dibuat") == _stat(second, "Akan dibuat") == "3"
+    assert CountImport.objects.get().parsed["lines"] == 3
+    client.post(url)
+    assert DailyCount.objects.count() == 3
+
+
+def test_upload_kept_before_that_strict_reading_refuses_says_why(client, operator_oku_timur):
+    count_import = count_import_create(
+        file_name="lama.csv",
+        content=b'"date,device,count\n2012-04-16,OKUT-01,5\n',
+        lines=1,
+        user=operator_oku_timur,
+    )
+    client.force_login(operator_oku_timur)
+
+    page = _page(client.get(reverse("count_import", args=[count_import.pk])))
+
+    assert "Berkas tidak dapat dibaca" in page
+    assert 'Baris 1: tanda kutip (") dibuka tetapi tidak ditutup di baris ini' in page
+    assert CountImport.objects.get().parsed == {
+        "refused": [
+            'Baris 1: tanda kutip (") dibuka tetapi tidak ditutup di baris ini; satu nilai '
+            "tidak boleh melewati akhir baris."
+        ]
+    }
 
 
 def test_a_saved_upload_cannot_be_saved_twice(client, operator_oku_timur, timur):

@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand
+
+from ektp_tracker.parsing import format_number
+from recording.imports import count_imports_purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete count uploads never saved after UPLOAD_UNCOMMITTED_HOURS (default 48), and clear "
+        "the file content of saved ones after UPLOAD_CONTENT_DAYS (default 90). A saved upload "
+        "keeps its row for the audit: who and when, file name, SHA-256 and row counts. Meant "
+        "for a daily cron job."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count what would go; change nothing."
+        )
+
+    def handle(self, *args, dry_run: bool, **options):
+        purged = count_imports_purge(dry_run=dry_run)
+        deleted, cleared = format_number(purged.deleted), format_number(purged.cleared)
+        hours, days = purged.uncommitted_hours, purged.content_days
+        if dry_run:
+            self.stdout.write("Uji coba, tidak ada yang diubah.")
+            self.stdout.write(
+                f"Akan dihapus: {deleted} unggahan yang tidak disimpan dalam {hours} jam."
+            )
+            self.stdout.write(
+                f"Akan dikosongkan: isi berkas {cleared} unggahan yang disimpan lebih dari "
+                f"{days} hari lalu."
+            )
+            return
+        self.stdout.write(f"Dihapus: {deleted} unggahan yang tidak disimpan dalam {hours} jam.")
+        self.stdout.write(
+            f"Dikosongkan: isi berkas {cleared} unggahan yang disimpan lebih dari {days} hari "
+            "lalu; nama berkas, SHA-256, pengunggah dan jumlah barisnya tetap disimpan."
+        )
