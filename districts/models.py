@@ -11,6 +11,8 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_known_day, validate_no_control_characters
+
 from .choices import RegencyKind, Role
 
 PROVINCE_CODE_RE = r"^\d{2}$"
@@ -55,7 +57,7 @@ class RegionQuerySet(models.QuerySet):
 class Region(models.Model):
     """Common shape of the three levels: an official code and a name."""
 
-    name = models.CharField(_("nama"), max_length=120)
+    name = models.CharField(_("nama"), max_length=120, validators=[validate_no_control_characters])
 
     objects = RegionQuerySet.as_manager()
 
@@ -155,9 +157,11 @@ class EligiblePopulation(models.Model):
         related_name="eligible_populations",
         verbose_name=_("kecamatan"),
     )
-    as_of = models.DateField(_("per tanggal"))
+    as_of = models.DateField(_("per tanggal"), validators=[validate_known_day])
     eligible = models.PositiveIntegerField(_("wajib KTP"))
-    source = models.CharField(_("sumber"), max_length=200, blank=True)
+    source = models.CharField(
+        _("sumber"), max_length=200, blank=True, validators=[validate_no_control_characters]
+    )
 
     objects = EligiblePopulationQuerySet.as_manager()
 
@@ -187,9 +191,9 @@ class Campaign(models.Model):
         related_name="campaigns",
         verbose_name=_("kabupaten/kota"),
     )
-    name = models.CharField(_("nama"), max_length=120)
-    starts_on = models.DateField(_("mulai"))
-    deadline = models.DateField(_("batas waktu"))
+    name = models.CharField(_("nama"), max_length=120, validators=[validate_no_control_characters])
+    starts_on = models.DateField(_("mulai"), validators=[validate_known_day])
+    deadline = models.DateField(_("batas waktu"), validators=[validate_known_day])
 
     class Meta:
         ordering = ["regency", "-starts_on"]

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import validate_known_day, validate_no_control_characters
 from districts.models import SubDistrict
 
 from .choices import DeviceStatus, RepairEvent
+from .validators import SERIAL_HELP, SERIAL_REGEX, validate_serial
 
 
 class RecordingDeviceQuerySet(models.QuerySet):
@@ -26,14 +28,22 @@ class RecordingDeviceQuerySet(models.QuerySet):
 class RecordingDevice(models.Model):
     """One recording station (PC, scanners, camera) serving a sub-district."""
 
-    serial = models.CharField(_("nomor seri"), max_length=50, unique=True)
+    serial = models.CharField(
+        _("nomor seri"),
+        max_length=50,
+        unique=True,
+        validators=[validate_serial],
+        help_text=SERIAL_HELP,
+    )
     sub_district = models.ForeignKey(
         SubDistrict,
         on_delete=models.PROTECT,
         related_name="devices",
         verbose_name=_("kecamatan"),
     )
-    label = models.CharField(_("label"), max_length=100, blank=True)
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, validators=[validate_no_control_characters]
+    )
     status = models.CharField(
         _("status"),
         max_length=12,
@@ -44,7 +54,7 @@ class RecordingDevice(models.Model):
     daily_capacity = models.PositiveIntegerField(
         _("kapasitas harian"), default=100, help_text=_("Orang per hari.")
     )
-    commissioned_on = models.DateField(_("mulai beroperasi"))
+    commissioned_on = models.DateField(_("mulai beroperasi"), validators=[validate_known_day])
     replaces = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -65,6 +75,11 @@ class RecordingDevice(models.Model):
             models.CheckConstraint(
                 condition=Q(daily_capacity__gt=0), name="device_capacity_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(serial__regex=SERIAL_REGEX),
+                name="device_serial_allowed_characters",
+                violation_error_message=validate_serial.message,
+            ),
         ]
 
     def __str__(self):
@@ -77,8 +92,12 @@ class RecordingDevice(models.Model):
 class Vendor(models.Model):
     """A company that repairs or replaces recording devices (e.g. the national consortium)."""
 
-    name = models.CharField(_("nama"), max_length=120, unique=True)
-    contact = models.CharField(_("kontak"), max_length=200, blank=True)
+    name = models.CharField(
+        _("nama"), max_length=120, unique=True, validators=[validate_no_control_characters]
+    )
+    contact = models.CharField(
+        _("kontak"), max_length=200, blank=True, validators=[validate_no_control_characters]
+    )
     agreed_repair_days = models.PositiveIntegerField(
         _("waktu perbaikan yang disepakati (hari)"), default=14
     )
@@ -98,8 +117,10 @@ class Repair(models.Model):
     device = models.ForeignKey(
         RecordingDevice, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("alat")
     )
-    reported_on = models.DateField(_("tanggal rusak"))
-    symptom = models.CharField(_("gejala"), max_length=300)
+    reported_on = models.DateField(_("tanggal rusak"), validators=[validate_known_day])
+    symptom = models.CharField(
+        _("gejala"), max_length=300, validators=[validate_no_control_characters]
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -108,7 +129,9 @@ class Repair(models.Model):
         related_name="+",
         verbose_name=_("dilaporkan oleh"),
     )
-    shipped_on = models.DateField(_("dikirim ke vendor"), null=True, blank=True)
+    shipped_on = models.DateField(
+        _("dikirim ke vendor"), null=True, blank=True, validators=[validate_known_day]
+    )
     vendor = models.ForeignKey(
         Vendor,
         on_delete=models.PROTECT,
@@ -117,8 +140,15 @@ class Repair(models.Model):
         related_name="repairs",
         verbose_name=_("vendor"),
     )
-    vendor_reference = models.CharField(_("nomor tiket vendor"), max_length=100, blank=True)
-    closed_on = models.DateField(_("selesai"), null=True, blank=True)
+    vendor_reference = models.CharField(
+        _("nomor tiket vendor"),
+        max_length=100,
+        blank=True,
+        validators=[validate_no_control_characters],
+    )
+    closed_on = models.DateField(
+        _("selesai"), null=True, blank=True, validators=[validate_known_day]
+    )
     outcome = models.CharField(_("hasil"), max_length=20, choices=RepairEvent.choices, blank=True)
     replacement = models.OneToOneField(
         RecordingDevice,
@@ -180,8 +210,10 @@ class DeviceStatusChange(models.Model):
         verbose_name=_("alat"),
     )
     status = models.CharField(_("status"), max_length=12, choices=DeviceStatus.choices)
-    effective_on = models.DateField(_("berlaku sejak"))
-    note = models.CharField(_("catatan"), max_length=200, blank=True)
+    effective_on = models.DateField(_("berlaku sejak"), validators=[validate_known_day])
+    note = models.CharField(
+        _("catatan"), max_length=200, blank=True, validators=[validate_no_control_characters]
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -222,9 +254,11 @@ class DailyCount(models.Model):
         related_name="daily_counts",
         verbose_name=_("alat"),
     )
-    date = models.DateField(_("tanggal"))
+    date = models.DateField(_("tanggal"), validators=[validate_known_day])
     count = models.IntegerField(_("jumlah terekam"))
-    note = models.CharField(_("catatan"), max_length=200, blank=True)
+    note = models.CharField(
+        _("catatan"), max_length=200, blank=True, validators=[validate_no_control_characters]
+    )
     needs_follow_up = models.BooleanField(_("perlu ditindaklanjuti"), default=False)
     follow_up_reasons = models.CharField(_("alasan tindak lanjut"), max_length=300, blank=True)
     # Bumped on every change, so a form opened before someone else's save cannot overwrite it.
