@@ -83,7 +83,8 @@ def _package(
     return buffer.getvalue()
 
 
-def _workbook(rows: list[list]) -> bytes:
+def xlsx_of(rows: list[list]) -> bytes:
+    """An XLSX of `rows` as openpyxl writes one (inline strings, dates styled as dates)."""
     workbook = openpyxl.Workbook()
     for row in rows:
         workbook.active.append(row)
@@ -111,7 +112,7 @@ GOOD = [["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 5]]
 def _with_comment(megabytes: int) -> bytes:
     comment = b"<!--" + b"x" * (megabytes * 1024 * 1024) + b"-->"
     return _with_member(
-        _workbook(GOOD), SHEET, lambda xml: xml.replace(b"<sheetData>", comment + b"<sheetData>")
+        xlsx_of(GOOD), SHEET, lambda xml: xml.replace(b"<sheetData>", comment + b"<sheetData>")
     )
 
 
@@ -190,7 +191,7 @@ def test_member_that_unpacks_past_the_limit_is_refused_before_any_reading(monkey
 
 
 def test_archive_with_too_many_members_is_refused_before_its_directory_is_read(monkeypatch):
-    buffer = io.BytesIO(_workbook(GOOD))
+    buffer = io.BytesIO(xlsx_of(GOOD))
     with zipfile.ZipFile(buffer, "a") as archive:
         for number in range(1_000):
             archive.writestr(f"customXml/item{number}.xml", "")
@@ -247,8 +248,8 @@ def test_an_answer_larger_than_allowed_is_refused(monkeypatch):
     [
         b"PK\x03\x04rusak",
         b"date,device,count\n",
-        _with_member(_workbook(GOOD), SHEET, lambda xml: xml[: len(xml) // 2]),
-        _with_member(_workbook(GOOD), SHEET, lambda xml: xml.replace(b'r="B2"', b'r="Q!2"')),
+        _with_member(xlsx_of(GOOD), SHEET, lambda xml: xml[: len(xml) // 2]),
+        _with_member(xlsx_of(GOOD), SHEET, lambda xml: xml.replace(b'r="B2"', b'r="Q!2"')),
     ],
     ids=["broken-zip", "not-a-zip", "cut-short", "bad-reference"],
 )
@@ -298,7 +299,7 @@ ROWS = (
 @pytest.mark.filterwarnings("ignore:Cell B6 is marked as a date")
 def test_cells_are_typed_as_openpyxl_types_them(date1904):
     content = _package(rows=ROWS, strings=STRINGS, date1904=date1904)
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    workbook = openpyxl.loadxlsx_of(io.BytesIO(content), read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     sheet.reset_dimensions()
     expected = [
