@@ -299,7 +299,7 @@ ROWS = (
 @pytest.mark.filterwarnings("ignore:Cell B6 is marked as a date")
 def test_cells_are_typed_as_openpyxl_types_them(date1904):
     content = _package(rows=ROWS, strings=STRINGS, date1904=date1904)
-    workbook = openpyxl.loadxlsx_of(io.BytesIO(content), read_only=True, data_only=True)
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     sheet.reset_dimensions()
     expected = [
