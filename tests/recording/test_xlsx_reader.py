@@ -259,6 +259,16 @@ def test_damaged_file_is_unreadable(content):
     assert errors == [xlsx_reader.UNREADABLE]
 
 
+def test_a_reader_that_dies_without_an_answer_means_an_unreadable_file(monkeypatch, caplog):
+    # What a crash, or the kernel ending the child, looks like to the worker.
+    monkeypatch.setattr(xlsx_reader.sys, "executable", "/bin/false")
+
+    errors, _seconds = _timed_refusal(xlsx_of(GOOD))
+
+    assert errors == [xlsx_reader.UNREADABLE]
+    assert "XLSX reader exited with 1" in caplog.text
+
+
 def test_workbook_whose_sheet_is_missing_is_refused():
     content = _package(rows="", sheet="worksheets/tidak_ada.xml")
 
