@@ -711,6 +711,33 @@ def test_upload_of_a_file_too_large_is_refused(client, operator_oku_timur, monke
     assert not CountImport.objects.exists()
 
 
+def test_upload_with_more_lines_than_allowed_is_refused_before_it_is_read(
+    client, operator_oku_timur, timur, monkeypatch
+):
+    monkeypatch.setattr("recording.imports.MAX_UPLOAD_LINES", 2)
+
+    def not_read(**kwargs):
+        raise AssertionError("the file was read")
+
+    client.force_login(operator_oku_timur)
+    with monkeypatch.context() as patched:
+        patched.setattr("recording.imports.count_lines_read", not_read)
+        csv_refused = _upload(client, GOOD)
+    xlsx_refused = _upload(
+        client, xlsx_of([line.split(",") for line in GOOD.splitlines()]), name="a.xlsx"
+    )
+
+    for response in (csv_refused, xlsx_refused):
+        assert response.status_code == 400
+        assert (
+            "Berkas berisi lebih dari 2 baris data; paling banyak 2 baris per unggahan. Bagi "
+            "menjadi beberapa berkas." in _page(response)
+        )
+    assert not CountImport.objects.exists()
+    # At the limit it is read: the header and two lines.
+    assert _upload(client, "\n".join(GOOD.splitlines()[:3])).status_code == 302
+
+
 def test_upload_of_an_xlsx_file_previews(client, operator_oku_timur, timur):
     client.force_login(operator_oku_timur)
     content = xlsx_of([["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 40]])
