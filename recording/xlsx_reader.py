@@ -151,7 +151,9 @@ def worksheet_table(
     if child.returncode != 0:
         # The child answers every refusal itself; an exit without an answer is a crash.
         logger.warning(
-            "XLSX reader exited with %s: %s", child.returncode, child.stderr[-2000:].decode()
+            "XLSX reader exited with %s: %s",
+            child.returncode,
+            child.stderr[-2000:].decode(errors="replace"),
         )
         raise FileRefused([UNREADABLE])
     answer = json.loads(child.stdout, object_hook=_from_json)

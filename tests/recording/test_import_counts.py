@@ -3,11 +3,9 @@
 import datetime as dt
 import hashlib
 import html
-import io
 import re
 from io import StringIO
 
-import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -30,6 +28,7 @@ from recording.models import (
     RecordingDevice,
 )
 from recording.services import CountRow, CountsRejected, daily_counts_save
+from tests.recording.test_xlsx_reader import xlsx_of
 
 pytestmark = pytest.mark.django_db
 
@@ -69,15 +68,6 @@ def _errors(text: str | bytes, *, name: str = "jumlah.csv", **kwargs) -> list[st
     except CountsRejected as refused:
         return [str(p) for p in refused.check.errors]
     pytest.fail("the file was accepted")
-
-
-def _xlsx(rows: list[list]) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # --- Files that import ----------------------------------------------------------------------------
@@ -142,7 +132,7 @@ def test_semicolons_bom_day_first_dates_and_thousands_are_accepted(make_device):
 
 def test_xlsx_with_number_and_date_cells_imports(timur, make_device):
     make_device("16.08.02", serial="12345")
-    content = _xlsx(
+    content = xlsx_of(
         [
             ["Date", "Device", "Count", "Note", "Petugas"],
             [dt.datetime(2012, 4, 16), "OKUT-01", 98, "pagi saja", "Budi"],
@@ -163,7 +153,7 @@ def test_xlsx_with_number_and_date_cells_imports(timur, make_device):
 
 
 def test_xlsx_errors_name_the_sheet_row(timur):
-    content = _xlsx(
+    content = xlsx_of(
         [
             ["date", "device", "count"],
             [dt.datetime(2012, 4, 16), "OKUT-01", 118],
@@ -308,7 +298,7 @@ def test_every_error_of_a_file_is_reported_in_line_order(timur):
             "Baris 2: berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8.",
         ),
         (b"PK\x03\x04rusak", "a.xlsx", "Berkas XLSX tidak dapat dibaca"),
-        (_xlsx([["date", "device", "count"], [None, None, None]]), "a.xlsx", "Tidak ada data"),
+        (xlsx_of([["date", "device", "count"], [None, None, None]]), "a.xlsx", "Tidak ada data"),
         (b"date,device,count\n", "a.txt", "Jenis berkas .txt tidak dikenal"),
         (b"\xd0\xcf\x11\xe0", "a.xls", "Berkas Excel lama (.xls) tidak didukung"),
     ],
@@ -403,7 +393,7 @@ def test_control_character_in_any_value_is_an_error_naming_line_and_column(
 
 
 def test_xlsx_values_with_control_characters_are_errors(timur):
-    content = _xlsx(
+    content = xlsx_of(
         [
             ["date", "device", "count", "note"],
             [dt.datetime(2012, 4, 16), "OKUT-01", 5, "dua\nbaris"],
@@ -541,7 +531,9 @@ def test_command_refuses_a_user_who_may_not_enter_counts(csv_file, viewer_sumsel
 def test_command_reads_xlsx_within_the_time_limit(tmp_path, timur, settings):
     settings.UPLOAD_PARSE_SECONDS = 0.01
     path = tmp_path / "april.xlsx"
-    path.write_bytes(_xlsx([["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 5]]))
+    path.write_bytes(
+        xlsx_of([["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 5]])
+    )
     err = StringIO()
 
     with pytest.raises(CommandError):
@@ -578,6 +570,11 @@ def test_command_keeps_the_users_file_with_its_sha256(csv_file, timur, operator_
 # --- The upload pages -----------------------------------------------------------------------------
 
 GOOD = "date,device,count\n2012-04-14,OKUT-01,80\n2012-04-15,OKUT-01,95\n2012-04-16,OKUT-01,70\n"
+GOOD_COUNTS = {
+    ("OKUT-01", "2012-04-14"): 80,
+    ("OKUT-01", "2012-04-15"): 95,
+    ("OKUT-01", "2012-04-16"): 70,
+}
 
 
 def _upload(client, text: str | bytes, name: str = "jumlah.csv"):
@@ -641,11 +638,7 @@ def test_upload_shows_a_preview_and_saving_writes_the_counts(client, operator_ok
     saved = client.post(response["Location"], follow=True)
 
     assert "jumlah.csv disimpan: 1 baru, 1 diperbarui, 1 tetap." in _page(saved)
-    assert _counts() == {
-        ("OKUT-01", "2012-04-14"): 80,
-        ("OKUT-01", "2012-04-15"): 95,
-        ("OKUT-01", "2012-04-16"): 70,
-    }
+    assert _counts() == GOOD_COUNTS
     count_import.refresh_from_db()
     assert (count_import.status, count_import.created, count_import.updated) == (
         "committed",
@@ -718,9 +711,36 @@ def test_upload_of_a_file_too_large_is_refused(client, operator_oku_timur, monke
     assert not CountImport.objects.exists()
 
 
+def test_upload_with_more_lines_than_allowed_is_refused_before_it_is_read(
+    client, operator_oku_timur, timur, monkeypatch
+):
+    monkeypatch.setattr("recording.imports.MAX_UPLOAD_LINES", 2)
+
+    def not_read(**kwargs):
+        raise AssertionError("the file was read")
+
+    client.force_login(operator_oku_timur)
+    with monkeypatch.context() as patched:
+        patched.setattr("recording.imports.count_lines_read", not_read)
+        csv_refused = _upload(client, GOOD)
+    xlsx_refused = _upload(
+        client, xlsx_of([line.split(",") for line in GOOD.splitlines()]), name="a.xlsx"
+    )
+
+    for response in (csv_refused, xlsx_refused):
+        assert response.status_code == 400
+        assert (
+            "Berkas berisi lebih dari 2 baris data; paling banyak 2 baris per unggahan. Bagi "
+            "menjadi beberapa berkas." in _page(response)
+        )
+    assert not CountImport.objects.exists()
+    # At the limit it is read: the header and two lines.
+    assert _upload(client, "\n".join(GOOD.splitlines()[:3])).status_code == 302
+
+
 def test_upload_of_an_xlsx_file_previews(client, operator_oku_timur, timur):
     client.force_login(operator_oku_timur)
-    content = _xlsx([["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 40]])
+    content = xlsx_of([["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 40]])
 
     response = _upload(client, content, name="april.xlsx")
 
@@ -826,7 +846,7 @@ def test_preview_and_save_work_from_the_lines_read_at_upload(
 ):
     content = GOOD.encode()
     if name.endswith(".xlsx"):
-        content = _xlsx([line.split(",") for line in GOOD.splitlines()])
+        content = xlsx_of([line.split(",") for line in GOOD.splitlines()])
     client.force_login(operator_oku_timur)
     url = _upload(client, content, name=name)["Location"]
     kept = CountImport.objects.get()
@@ -838,11 +858,7 @@ def test_preview_and_save_work_from_the_lines_read_at_upload(
     client.post(url)
 
     assert _stat(preview, "Akan dibuat") == "3"
-    assert _counts() == {
-        ("OKUT-01", "2012-04-14"): 80,
-        ("OKUT-01", "2012-04-15"): 95,
-        ("OKUT-01", "2012-04-16"): 70,
-    }
+    assert _counts() == GOOD_COUNTS
     kept.refresh_from_db()
     assert (kept.status, kept.parsed, kept.sha256) == (
         "committed",

@@ -83,7 +83,8 @@ def _package(
     return buffer.getvalue()
 
 
-def _workbook(rows: list[list]) -> bytes:
+def xlsx_of(rows: list[list]) -> bytes:
+    """An XLSX of `rows` as openpyxl writes one (inline strings, dates styled as dates)."""
     workbook = openpyxl.Workbook()
     for row in rows:
         workbook.active.append(row)
@@ -111,7 +112,7 @@ GOOD = [["date", "device", "count"], [dt.datetime(2012, 4, 16), "OKUT-01", 5]]
 def _with_comment(megabytes: int) -> bytes:
     comment = b"<!--" + b"x" * (megabytes * 1024 * 1024) + b"-->"
     return _with_member(
-        _workbook(GOOD), SHEET, lambda xml: xml.replace(b"<sheetData>", comment + b"<sheetData>")
+        xlsx_of(GOOD), SHEET, lambda xml: xml.replace(b"<sheetData>", comment + b"<sheetData>")
     )
 
 
@@ -190,7 +191,7 @@ def test_member_that_unpacks_past_the_limit_is_refused_before_any_reading(monkey
 
 
 def test_archive_with_too_many_members_is_refused_before_its_directory_is_read(monkeypatch):
-    buffer = io.BytesIO(_workbook(GOOD))
+    buffer = io.BytesIO(xlsx_of(GOOD))
     with zipfile.ZipFile(buffer, "a") as archive:
         for number in range(1_000):
             archive.writestr(f"customXml/item{number}.xml", "")
@@ -247,8 +248,8 @@ def test_an_answer_larger_than_allowed_is_refused(monkeypatch):
     [
         b"PK\x03\x04rusak",
         b"date,device,count\n",
-        _with_member(_workbook(GOOD), SHEET, lambda xml: xml[: len(xml) // 2]),
-        _with_member(_workbook(GOOD), SHEET, lambda xml: xml.replace(b'r="B2"', b'r="Q!2"')),
+        _with_member(xlsx_of(GOOD), SHEET, lambda xml: xml[: len(xml) // 2]),
+        _with_member(xlsx_of(GOOD), SHEET, lambda xml: xml.replace(b'r="B2"', b'r="Q!2"')),
     ],
     ids=["broken-zip", "not-a-zip", "cut-short", "bad-reference"],
 )
@@ -256,6 +257,16 @@ def test_damaged_file_is_unreadable(content):
     errors, _seconds = _timed_refusal(content)
 
     assert errors == [xlsx_reader.UNREADABLE]
+
+
+def test_a_reader_that_dies_without_an_answer_means_an_unreadable_file(monkeypatch, caplog):
+    # What a crash, or the kernel ending the child, looks like to the worker.
+    monkeypatch.setattr(xlsx_reader.sys, "executable", "/bin/false")
+
+    errors, _seconds = _timed_refusal(xlsx_of(GOOD))
+
+    assert errors == [xlsx_reader.UNREADABLE]
+    assert "XLSX reader exited with 1" in caplog.text
 
 
 def test_workbook_whose_sheet_is_missing_is_refused():
