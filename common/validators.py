@@ -6,14 +6,12 @@ right would not match what is stored.
 """
 
 import datetime as dt
-import re
 
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-# C0 controls except tab, line feed and carriage return; DEL; the C1 controls.
-CONTROL_CHARACTER_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from .text import control_character
 
 # e-KTP recording began in 2011; nothing the product keeps or shows is older than 2010. The
 # last known day is the end of next year: later than any deadline or report, early enough that
@@ -23,12 +21,6 @@ EARLIEST_DAY = dt.date(2010, 1, 1)
 
 def latest_day() -> dt.date:
     return dt.date(timezone.localdate().year + 1, 12, 31)
-
-
-def control_character(text: str) -> str | None:
-    """The first control character in `text` written as `U+0000`, or None when there is none."""
-    match = CONTROL_CHARACTER_RE.search(text)
-    return f"U+{ord(match[0]):04X}" if match else None
 
 
 def validate_no_control_characters(value) -> None:

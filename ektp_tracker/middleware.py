@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 
-from common.validators import CONTROL_CHARACTER_RE, control_character
+from common.text import CONTROL_CHARACTER_RE, character_name, control_character
 
 try:
     import brotli
@@ -27,7 +27,7 @@ ACCEPTS_BROTLI_RE = re.compile(r"\bbr\b")
 
 def printable(name: str, limit: int = 40) -> str:
     """A parameter name fit for a message: control characters written as U+XXXX, cut short."""
-    shown = CONTROL_CHARACTER_RE.sub(lambda match: f"U+{ord(match[0]):04X}", name)
+    shown = CONTROL_CHARACTER_RE.sub(lambda match: character_name(match[0]), name)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
@@ -154,11 +154,10 @@ class CompressionMiddleware(GZipMiddleware):
             and not response.streaming
             and len(response.content) >= 200
             and not response.has_header("Content-Encoding")
+            and ACCEPTS_BROTLI_RE.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         ):
             patch_vary_headers(response, ("Accept-Encoding",))
-            if ACCEPTS_BROTLI_RE.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-                return self._brotli(response)
-            return response
+            return self._brotli(response)
         return super().process_response(request, response)
 
     def _brotli(self, response):

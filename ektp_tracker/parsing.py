@@ -16,15 +16,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.text import character_name, first_control_character
+
 # `12345` or Indonesian thousands groups `12.345`; ASCII digits only (no sign, no decimal comma).
 WHOLE_NUMBER_RE = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
 ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 DMY_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 # The range of an integer column on PostgreSQL; SQLite would store more, so check it everywhere.
 INTEGER_MAX = 2_147_483_647
-# C0 except tab, DEL and C1: invisible on every page, and PostgreSQL refuses NUL in text.
-CONTROL_CHARACTER_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_CONTROL_CHARACTER_NAMES = {0x00: "NUL", 0x0A: "pindah baris", 0x0D: "pindah baris", 0x7F: "DEL"}
 
 
 class CellError(ValueError):
@@ -37,13 +36,12 @@ def control_character_error(text: str) -> str | None:
     The message names the first one and where it is, to be put after the field's name:
     "berisi karakter kontrol U+0000 (NUL) pada karakter ke-5; hapus karakter itu."
     """
-    match = CONTROL_CHARACTER_RE.search(text)
+    # A file's value never spans lines (the CSV reader refuses that), so a line break is one too.
+    match = first_control_character(text, line_breaks=False)
     if match is None:
         return None
-    code = ord(match.group())
-    name = f" ({_CONTROL_CHARACTER_NAMES[code]})" if code in _CONTROL_CHARACTER_NAMES else ""
     return (
-        f"berisi karakter kontrol U+{code:04X}{name} pada karakter ke-{match.start() + 1}; "
+        f"berisi karakter kontrol {character_name(match[0])} pada karakter ke-{match.start() + 1}; "
         "hapus karakter itu."
     )
 

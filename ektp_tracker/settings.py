@@ -235,6 +235,13 @@ STORAGES = {
 # files straight from static/ like the development server, with no collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploads of daily counts: seconds reading one XLSX may take (in a child process) before it is
+# stopped and the file refused (a 100.000-row sheet reads in about 3 s); hours an upload never
+# saved is kept; days a saved upload keeps its file (`manage.py purge_uploads` applies both).
+UPLOAD_PARSE_SECONDS = env.float("UPLOAD_PARSE_SECONDS", default=6)
+UPLOAD_UNCOMMITTED_HOURS = env.int("UPLOAD_UNCOMMITTED_HOURS", default=48)
+UPLOAD_CONTENT_DAYS = env.int("UPLOAD_CONTENT_DAYS", default=90)
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or BASE_DIR / "media")
 

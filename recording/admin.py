@@ -204,6 +204,10 @@ class CountImportAdmin(ReadOnlyAdmin):
     search_fields = ["file_name", "uploaded_by__username"]
     exclude = ["content"]
 
+    def get_queryset(self, request):
+        # A row's file (up to 20 MB) and stored lines are never shown here; never read them.
+        return super().get_queryset(request).defer("content", "parsed")
+
     def scope_q(self, request, scope):
         # Uploads belong to whoever made them, as on the app's preview page.
         return Q(uploaded_by=request.user)

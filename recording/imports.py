@@ -60,8 +60,6 @@ COLUMNS = (*REQUIRED_COLUMNS, Column.NOTE)
 NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 SERIAL_MAX_LENGTH = RecordingDevice._meta.get_field("serial").max_length
 # How long an upload that was never saved is kept, and a saved one's file content.
-UPLOAD_UNCOMMITTED_HOURS = 48
-UPLOAD_CONTENT_DAYS = 90
 # Problems of one line are listed in the order the columns are usually written.
 _COLUMN_ORDER = {"": 0, Column.DATE: 1, Column.DEVICE: 2, Column.COUNT: 3, Column.NOTE: 4}
 # Distinct serials per query: one query for any real file, within SQLite's parameter limit.
@@ -162,12 +160,12 @@ def upload_file_name(file_name: str) -> str:
 
 def parse_seconds() -> float:
     """How long reading an XLSX may take before it is stopped and the file refused."""
-    return getattr(settings, "UPLOAD_PARSE_SECONDS", xlsx_reader.PARSE_SECONDS)
+    return settings.UPLOAD_PARSE_SECONDS
 
 
 def uncommitted_hours() -> int:
     """How long an upload that was never saved is kept."""
-    return getattr(settings, "UPLOAD_UNCOMMITTED_HOURS", UPLOAD_UNCOMMITTED_HOURS)
+    return settings.UPLOAD_UNCOMMITTED_HOURS
 
 
 def count_table_read(*, content: bytes, file_name: str) -> Table:
@@ -586,7 +584,7 @@ def count_imports_purge(*, now: dt.datetime | None = None, dry_run: bool = False
     """
     now = now or timezone.now()
     hours = uncommitted_hours()
-    days = getattr(settings, "UPLOAD_CONTENT_DAYS", UPLOAD_CONTENT_DAYS)
+    days = settings.UPLOAD_CONTENT_DAYS
     abandoned = CountImport.objects.filter(
         status=CountImport.Status.PREVIEWED, uploaded_at__lt=now - dt.timedelta(hours=hours)
     )

@@ -253,7 +253,7 @@ def test_a_query_with_a_nul_is_refused_with_a_page_naming_the_parameter(world, d
     response = _answer(_client(world, "admin"), "get", "/perbaikan/?province=%00")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Parameter “province” di alamat berisi karakter kontrol U+0000." in page
+    assert "Parameter “province” di alamat berisi karakter kontrol U+0000 (NUL)." in page
     assert "Permintaan tidak dapat diproses" in page
 
 
