@@ -65,6 +65,7 @@ UNREADABLE = "Berkas XLSX tidak dapat dibaca; buka di Excel atau LibreOffice lal
 _PROJECT_DIR = Path(__file__).resolve().parent.parent
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _VALUE, _INLINE, _TEXT, _RUN = (f"{_MAIN}{name}" for name in ("row", "v", "is", "t", "r"))
+_TABLE, _STRING = f"{_MAIN}sst", f"{_MAIN}si"
 
 
 def _megabytes(size: int) -> str:
@@ -233,6 +234,57 @@ def _inline_text(node) -> str:
     return "".join(parts)
 
 
+def _too_many_strings(limit: int) -> FileRefused:
+    return FileRefused(
+        [
+            f"Berkas XLSX menyimpan lebih dari {format_number(limit)} teks bersama "
+            f"(sharedStrings), lebih banyak daripada sel yang boleh dipakai lembarnya "
+            f"({format_number(limit)}). Simpan ulang lembar datanya saja sebagai berkas baru."
+        ]
+    )
+
+
+def _shared_strings(reader, *, max_strings: int, read_bytes: int) -> list[str]:
+    """The workbook's shared strings as openpyxl reads them, stopped past `max_strings`.
+
+    A sheet may use at most `max_strings` cells, so no cell could refer to more strings: a
+    165 KB file holding 3.9 million empty ones kept the reader busy until its time ran out.
+    The table's own count is believed first (a refusal at once); a table that understates it
+    is counted while it is read.
+    """
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    part = reader.package.find(SHARED_STRINGS)
+    if part is None:
+        return []
+    strings = []
+    parser = XMLPullParser(events=("start", "end"))
+    with reader.archive.open(part.PartName[1:]) as source:
+        while chunk := source.read(read_bytes):
+            parser.feed(chunk)
+            for event, node in parser.read_events():
+                if event == "start":
+                    declared = node.get("uniqueCount", "") if node.tag == _TABLE else ""
+                    if declared.isdigit() and int(declared) > max_strings:
+                        raise _too_many_strings(max_strings)
+                    continue
+                if node.tag != _STRING:
+                    continue
+                # As openpyxl's read_string_table: the text of every run, escapes undone; a
+                # plain string (one <t>, nearly all of them) without its slower parsing.
+                if len(node) == 1 and node[0].tag == _TEXT:
+                    text = node[0].text or ""
+                else:
+                    text = Text.from_tree(node).content
+                strings.append(text.replace("x005F_", ""))
+                node.clear()
+                if len(strings) > max_strings:
+                    raise _too_many_strings(max_strings)
+    parser.close()
+    return strings
+
+
 def _sheet_cells(
     content: bytes, *, max_cells: int, read_bytes: int
 ) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
@@ -251,7 +303,7 @@ def _sheet_cells(
     reader.archive = _Archive(io.BytesIO(content))
     reader.archive.read_bytes = read_bytes
     reader.read_manifest()
-    reader.read_strings()
+    reader.shared_strings = _shared_strings(reader, max_strings=max_cells, read_bytes=read_bytes)
     reader.read_workbook()
     path = next(
         (

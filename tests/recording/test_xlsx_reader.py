@@ -175,6 +175,46 @@ def test_values_in_column_xfd_refuse_the_sheet_for_its_area():
     assert seconds < 3
 
 
+@pytest.mark.parametrize("declared", [True, False])
+def test_more_shared_strings_than_the_sheet_may_have_cells_refuse_the_file(monkeypatch, declared):
+    """A 165 KB file holding 3.9 million empty shared strings kept the reader busy until its
+    time ran out; no cell could use more strings than the sheet may have cells."""
+    monkeypatch.setattr(xlsx_reader, "MAX_CELLS", 20_000)
+    content = _package(
+        rows='<row r="1"><c r="A1" t="s"><v>0</v></c></row>', strings=["<t>date</t>"] * 20_001
+    )
+    if declared:  # as Excel writes the table: its size first
+        content = _with_member(
+            content,
+            "xl/sharedStrings.xml",
+            lambda xml: xml.replace(b"<sst ", b'<sst uniqueCount="20001" '),
+        )
+
+    errors, _seconds = _timed_refusal(content)
+
+    assert errors == [
+        "Berkas XLSX menyimpan lebih dari 20.000 teks bersama (sharedStrings), lebih banyak "
+        "daripada sel yang boleh dipakai lembarnya (20.000). Simpan ulang lembar datanya saja "
+        "sebagai berkas baru."
+    ]
+
+
+def test_shared_strings_up_to_the_limit_are_read(monkeypatch):
+    monkeypatch.setattr(xlsx_reader, "MAX_CELLS", 20_000)
+    header = "".join(
+        f'<c r="{column}1" t="s"><v>{index}</v></c>' for index, column in enumerate("ABC")
+    )
+    strings = ["<t>date</t>", "<t>device</t>", "<r><t>co</t></r><r><t>unt</t></r>"]
+    content = _package(rows=f'<row r="1">{header}</row>', strings=strings + ["<t/>"] * 19_997)
+
+    with pytest.raises(FileRefused) as refused:  # a header and no data: read, then refused
+        _read(content)
+
+    assert refused.value.errors == [
+        "Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."
+    ]
+
+
 def test_member_that_unpacks_past_the_limit_is_refused_before_any_reading(monkeypatch):
     def no_child(*args, **kwargs):
         raise AssertionError("the file went to the reader")
