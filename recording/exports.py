@@ -9,11 +9,8 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.utils.translation import gettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from common.downloads import csv_download, xlsx_cell, xlsx_download
+from common.downloads import csv_download, xlsx_table_download
 
 from .choices import DeviceStatus
 from .coverage import Coverage, Dashboard, DeviceCoverage
@@ -36,7 +33,6 @@ KEYS = (
     "last_report",
 )
 
-INTEGER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0%"
 
 
@@ -108,50 +104,29 @@ def csv_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
     )
 
 
-def _write_row(sheet, row_number: int, row: dict) -> None:
-    for column, key in enumerate(KEYS, start=1):
-        value = row[key]
-        if key == "coverage_percent" and value is not None:
-            value = value / 100  # Excel shows 0.814 as 81,4% in an Indonesian locale
-        cell = xlsx_cell(sheet, row=row_number, column=column, value=value)
-        if key == "coverage_percent" and value is not None:
-            cell.number_format = PERCENT_FORMAT
-        elif isinstance(value, int):
-            cell.number_format = INTEGER_FORMAT
+def _xlsx_values(row: dict) -> list:
+    # Excel shows 0.814 as 81,4% in an Indonesian locale.
+    percent = row["coverage_percent"]
+    return [
+        percent / 100 if key == "coverage_percent" and percent is not None else row[key]
+        for key in KEYS
+    ]
 
 
 def xlsx_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
     total = dashboard.total
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Cakupan")
     area = f"{total.name} ({total.code})" if total.code else total.name
-    title = gettext("Cakupan perekaman e-KTP: %(area)s, keadaan per %(day)s") % {
-        "area": area,
-        "day": fmt_day(as_of, "j F Y"),
-    }
-    xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
-
-    heading = labels(devices=_devices_level(dashboard))
-    for column, key in enumerate(KEYS, start=1):
-        sheet.cell(row=2, column=column, value=heading[key]).font = Font(bold=True)
-
-    rows = export_rows(dashboard)
-    for offset, row in enumerate(rows):
-        _write_row(sheet, 3 + offset, row)
-    total_row_number = 3 + len(rows)
-    _write_row(sheet, total_row_number, {**area_row(total), "name": gettext("Jumlah")})
-    for cell in sheet[total_row_number]:
-        cell.font = Font(bold=True)
-
-    sheet.freeze_panes = "A3"
-    if rows:
-        sheet.auto_filter.ref = f"A2:{get_column_letter(len(KEYS))}{2 + len(rows)}"
-    for column, key in enumerate(KEYS, start=1):
-        width = 32 if key == "name" else max(12, len(heading[key]) + 2)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-    return xlsx_download(workbook, filename=filename(dashboard, as_of, "xlsx"))
+    return xlsx_table_download(
+        filename=filename(dashboard, as_of, "xlsx"),
+        sheet_title=gettext("Cakupan"),
+        title=gettext("Cakupan perekaman e-KTP: %(area)s, keadaan per %(day)s")
+        % {"area": area, "day": fmt_day(as_of, "j F Y")},
+        labels=labels(devices=_devices_level(dashboard)),
+        rows=map(_xlsx_values, export_rows(dashboard)),
+        total=_xlsx_values({**area_row(total), "name": gettext("Jumlah")}),
+        number_formats={"coverage_percent": PERCENT_FORMAT},
+        wide={"name"},
+    )
 
 
 def export_response(dashboard: Dashboard, *, export_format: str, as_of: dt.date) -> HttpResponse:

@@ -16,11 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderBy
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from common.downloads import csv_download, xlsx_cell, xlsx_download
+from common.downloads import csv_download, xlsx_table_download
 
 from .choices import DeviceStatus
 from .models import Repair
@@ -196,7 +193,7 @@ def xlsx_labels() -> dict[str, str]:
     columns = OpenRepairTable.base_columns
     labels = {key: str(columns[key].verbose_name) for key in KEYS if key in columns}
     labels["sub_district_code"] = gettext("Kode kecamatan")
-    return labels
+    return {key: labels[key] for key in KEYS}  # in the download's column order
 
 
 def _filename(today: dt.date, extension: str) -> str:
@@ -220,31 +217,15 @@ def _xlsx_value(key: str, value):
 
 
 def xlsx_response(repairs, *, today: dt.date) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Perbaikan terbuka")
-    title = gettext("Perbaikan alat perekaman yang masih terbuka, keadaan per %(day)s") % {
-        "day": formats.date_format(today, "j F Y")
-    }
-    xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
-    labels = xlsx_labels()
-    for column, key in enumerate(KEYS, start=1):
-        sheet.cell(row=2, column=column, value=labels[key]).font = Font(bold=True)
-
-    row_number = 2
-    for row_number, repair in enumerate(repairs, start=3):
-        row = export_row(repair)
-        for column, key in enumerate(KEYS, start=1):
-            xlsx_cell(sheet, row=row_number, column=column, value=_xlsx_value(key, row[key]))
-
-    sheet.freeze_panes = "A3"
-    if row_number > 2:
-        sheet.auto_filter.ref = f"A2:{get_column_letter(len(KEYS))}{row_number}"
-    for column, key in enumerate(KEYS, start=1):
-        width = 32 if key == "symptom" else max(12, len(labels[key]) + 2)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-
-    return xlsx_download(workbook, filename=_filename(today, "xlsx"))
+    return xlsx_table_download(
+        filename=_filename(today, "xlsx"),
+        sheet_title=gettext("Perbaikan terbuka"),
+        title=gettext("Perbaikan alat perekaman yang masih terbuka, keadaan per %(day)s")
+        % {"day": formats.date_format(today, "j F Y")},
+        labels=xlsx_labels(),
+        rows=([_xlsx_value(key, row[key]) for key in KEYS] for row in map(export_row, repairs)),
+        wide={"symptom"},
+    )
 
 
 # --- The vendor report's downloads ------------------------------------------------------------
@@ -305,21 +286,12 @@ def vendor_labels() -> dict[str, str]:
 
 
 def vendor_xlsx_response(figures, *, today: dt.date) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Laporan vendor")
-    title = gettext("Laporan vendor, keadaan per %(day)s") % {
-        "day": formats.date_format(today, "j F Y")
-    }
-    xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
-    labels = vendor_labels()
-    for column, key in enumerate(VENDOR_KEYS, start=1):
-        sheet.cell(row=2, column=column, value=labels[key]).font = Font(bold=True)
-    for row_number, row in enumerate(map(vendor_row, figures), start=3):
-        for column, key in enumerate(VENDOR_KEYS, start=1):
-            xlsx_cell(sheet, row=row_number, column=column, value=row[key])
-    sheet.freeze_panes = "A3"
-    for column, key in enumerate(VENDOR_KEYS, start=1):
-        width = 32 if key in ("vendor", "contact") else max(12, len(labels[key]) + 2)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    return xlsx_download(workbook, filename=_vendor_filename(today, "xlsx"))
+    return xlsx_table_download(
+        filename=_vendor_filename(today, "xlsx"),
+        sheet_title=gettext("Laporan vendor"),
+        title=gettext("Laporan vendor, keadaan per %(day)s")
+        % {"day": formats.date_format(today, "j F Y")},
+        labels=vendor_labels(),
+        rows=([row[key] for key in VENDOR_KEYS] for row in map(vendor_row, figures)),
+        wide={"vendor", "contact"},
+    )
