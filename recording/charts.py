@@ -58,10 +58,18 @@ def _tick_label(value: float) -> str:
     return fmt_int(int(value))
 
 
-def _svg(*, ident: str, height: int, title: str, desc: str, body: Iterable[str]) -> str:
+def _svg(
+    *, ident: str, height: int, title: str, desc: str, body: Iterable[str], links: bool = False
+) -> str:
+    """A picture with its text alternative (title and description). One with `links` is a group
+    instead: an image's content is hidden from screen readers, and its links would be too."""
+    if links:
+        role = f'role="group" aria-labelledby="{ident}-t" aria-describedby="{ident}-d"'
+    else:
+        role = f'role="img" aria-labelledby="{ident}-t {ident}-d"'
     return (
-        f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
-        f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {height}" width="100%" {role} '
+        f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
         + "".join(body)
         + "</svg>"
@@ -390,12 +398,14 @@ def children_chart(dashboard: Dashboard, *, child_label: str = "") -> SafeString
     def x(percent) -> float:
         return name_w + bar_w * float(percent) / float(scale_max)
 
-    body = []
-    # Grid lines at the band limits; 95 stays unlabelled, too close to 100 to read.
+    # Grid lines at the band limits; 95 stays unlabelled, too close to 100 to read. Only the
+    # bars are read out (each says its own figures), not the scale.
+    body = ['<g aria-hidden="true">']
     for mark in (0, 50, 80, 95, 100):
         body.append(_line(x(mark), top - 4, x(mark), height - 6, "grid"))
         if mark != 95:
             body.append(_text(x(mark), top - 8, f"{mark}%", "tick", "middle"))
+    body.append("</g>")
     fmt = Formatter.active()
     tip_text = gettext("%(name)s: %(percent)s (%(recorded)s dari %(eligible)s)")
     for i, c in enumerate(shown):
@@ -407,19 +417,24 @@ def children_chart(dashboard: Dashboard, *, child_label: str = "") -> SafeString
             "recorded": fmt.int(c.recorded),
             "eligible": fmt.int(c.eligible),
         }
-        label = _text(name_w - 6, y + 13, _short(c.name), "name", "end")
+        # A row is one link (name, bar and figure) named by its tooltip, reachable by Tab and
+        # by a screen reader's list of links; without a page to open, it is a labelled image.
         if c.url and as_of:
-            label = format_html(
-                '<a href="{}?as_of={}">{}</a>', c.url, as_of.isoformat(), mark_safe(label)
+            open_tag = format_html(
+                '<a href="{}?as_of={}" aria-label="{}">', c.url, as_of.isoformat(), tip
             )
+            close_tag = "</a>"
+        else:
+            open_tag, close_tag = format_html('<g role="img" aria-label="{}">', tip), "</g>"
         body.append(
-            f"<g><title>{escape(tip)}</title>{label}"
+            f"{open_tag}<title>{escape(tip)}</title>"
+            f"{_text(name_w - 6, y + 13, _short(c.name), 'name', 'end')}"
             f'<rect class="bar {band(percent)}" x="{name_w}" y="{_r(y + 3)}" '
             f'width="{_r(x(percent) - name_w)}" height="{row_h - 5}"/>'
-            f"{_text(x(percent) + 4, y + 13, fmt.percent(percent), 'pct')}</g>"
+            f"{_text(x(percent) + 4, y + 13, fmt.percent(percent), 'pct')}{close_tag}"
         )
     desc = gettext("%(n)s wilayah, diurutkan dari cakupan terendah.") % {"n": len(shown)}
-    svg = _svg(ident=ident, height=height, title=title, desc=desc, body=body)
+    svg = _svg(ident=ident, height=height, title=title, desc=desc, body=body, links=True)
 
     caption = format_html("<strong>{}</strong> ", title) + "".join(
         format_html('<span class="key {}">{}</span>', css, text)

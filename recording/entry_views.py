@@ -21,9 +21,31 @@ from .choices import DeviceStatus
 from .forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
 from .models import DailyCount, EntrySource, RecordingDevice
 from .selectors import devices_in_scope
-from .services import CountCheck, CountsRejected, Existing, daily_counts_check, daily_counts_save
+from .services import (
+    Column,
+    CountCheck,
+    CountsRejected,
+    Existing,
+    daily_counts_check,
+    daily_counts_save,
+)
 
 ONE_DAY = dt.timedelta(days=1)
+# The form's fields of one row, in the order their errors are listed.
+ROW_FIELDS = ("count", "note", "version", "conflict", "resolve")
+
+
+@dataclass
+class RowError:
+    """A reason a row was refused, and the input it is about: the error summary links there."""
+
+    message: str
+    # "count", "note" or "resolve"; what has no input of its own (a stale version, a retired
+    # device, a day too early) is fixed in the count, so it points there.
+    field: str = "count"
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass
@@ -36,19 +58,21 @@ class EntryRow:
     count: str = ""
     note: str = ""
     version: str = "0"
-    errors: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # The stored value someone else saved after the form was opened (service's view of it).
     conflict: Existing | None = None
     conflict_version: str = ""
     resolve: str = ""
-    count_tabindex: int = 0
-    note_tabindex: int = 0
-    resolve_tabindex: int = 0
 
     @property
     def pk(self) -> str:
         return str(self.device.pk)
+
+    @property
+    def invalid_fields(self) -> set[str]:
+        """The inputs to mark `aria-invalid`."""
+        return {error.field for error in self.errors}
 
     @property
     def in_conflict(self) -> bool:
@@ -142,14 +166,19 @@ def _keep_typed(rows: list[EntryRow], form: DailyEntryForm):
         row.version = data.get(f"version-{row.pk}", "0")
         row.conflict_version = data.get(f"conflict-{row.pk}", "")
         row.resolve = data.get(f"resolve-{row.pk}", "")
-        row.errors = form.device_errors(row.device)
+        row.errors = [
+            RowError(str(message), name if name in ("note", "resolve") else "count")
+            for name in ROW_FIELDS
+            for message in form.errors.get(f"{name}-{row.pk}", [])
+        ]
 
 
 def _show_check(rows: list[EntryRow], check: CountCheck):
     """Put the service's errors, warnings and conflicts back on the rows they are about."""
     by_line = dict(enumerate(rows, start=1))
     for problem in check.errors:
-        by_line[problem.line].errors.append(problem.message)
+        field_name = "note" if problem.column == Column.NOTE else "count"
+        by_line[problem.line].errors.append(RowError(problem.message, field_name))
     for problem in check.warnings:
         by_line[problem.line].warnings.append(problem.message)
     for count_row in check.conflicts:
@@ -159,19 +188,6 @@ def _show_check(rows: list[EntryRow], check: CountCheck):
         stored_version = str(count_row.existing.version if count_row.existing else 0)
         row.version = row.conflict_version = stored_version
         row.resolve = ""
-
-
-def _number_tabs(rows: list[EntryRow]) -> int:
-    """Tab goes down the count column, then the notes, then the choices; returns the next."""
-    for position, row in enumerate(rows, start=1):
-        row.count_tabindex = position
-        row.note_tabindex = len(rows) + position
-    next_index = 2 * len(rows) + 1
-    for row in rows:
-        if row.in_conflict:
-            row.resolve_tabindex = next_index
-            next_index += 1
-    return next_index
 
 
 def _submit(form: DailyEntryForm, *, user) -> tuple[bool, CountCheck]:
@@ -282,7 +298,6 @@ def _render_form(
     warnings_changed: bool = False,
 ):
     code = area.code if area else ""
-    next_index = _number_tabs(rows)
     groups = [
         SubDistrictGroup(sub_district=group_rows[0].device.sub_district, rows=group_rows)
         for _key, group in itertools.groupby(rows, key=lambda r: r.device.sub_district_id)
@@ -310,14 +325,13 @@ def _render_form(
         "everywhere": scope.everywhere,
         "groups": groups,
         "rows": rows,
-        "problems": [message for row in rows for message in row.errors],
+        # (row, message) pairs: the summaries at the top link each message to its row's input.
+        "problems": [(row, error) for row in rows for error in row.errors],
         "conflicts": [row for row in rows if row.in_conflict],
-        "warnings": [message for row in rows for message in row.warnings],
+        "warnings": [(row, message) for row in rows for message in row.warnings],
         "needs_confirmation": needs_confirmation,
         "warnings_digest": warnings_digest,
         "warnings_changed": warnings_changed,
-        "confirm_tabindex": next_index if needs_confirmation else None,
-        "save_tabindex": next_index + 1 if needs_confirmation else next_index,
         "not_reported": not_reported,
         "post_url": _entry_url(day=day, area=code),
         "all_areas_url": _entry_url(day=day),

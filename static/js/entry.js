@@ -1,7 +1,12 @@
-/* Daily entry: Enter moves down a column instead of submitting, like Tab does for counts.
-   Enter in a count goes to the next row's count (after the last one, to the save button);
-   Enter in a note goes to the next note. Shift+Enter goes back up. Loaded as a static file:
-   the Content-Security-Policy forbids inline scripts. */
+/* Daily entry (/entri/). Loaded as a static file: the Content-Security-Policy forbids inline
+   scripts. The page works without it; it only saves keystrokes.
+
+   - After a refused save, the focus goes to the summary of what stopped it (GOV.UK Design
+     System's error summary), so a screen reader reads it and Tab reaches its links first; a
+     link there puts the focus in the input it names, not only the page's scroll position.
+   - Enter moves down a column instead of submitting: in a count it goes to the next row's
+     count (after the last one, to the save button), in a note to the next note. Shift+Enter
+     goes back up. Tab keeps the page's own order (a row's link, count, note, then the next). */
 (function () {
   "use strict";
 
@@ -10,15 +15,6 @@
     return;
   }
   var save = form.querySelector("[data-entry-save]");
-
-  function byTabIndex(a, b) {
-    return a.tabIndex - b.tabIndex;
-  }
-
-  function column(name) {
-    var inputs = form.querySelectorAll('input[data-entry-column="' + name + '"]');
-    return Array.prototype.slice.call(inputs).sort(byTabIndex);
-  }
 
   function focus(element) {
     if (!element) {
@@ -30,6 +26,23 @@
     }
   }
 
+  var summary = form.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+
+  form.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    var input = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!input) {
+      return;
+    }
+    event.preventDefault();
+    // The whole row in view (its serial and its messages), then the caret in the input.
+    (input.closest("tr") || input).scrollIntoView({ block: "center" });
+    input.focus({ preventScroll: true });
+  });
+
   form.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) {
       return;
@@ -39,7 +52,9 @@
       return;
     }
     event.preventDefault();
-    var inputs = column(name);
+    var inputs = Array.prototype.slice.call(
+      form.querySelectorAll('input[data-entry-column="' + name + '"]')
+    );
     var index = inputs.indexOf(event.target);
     if (event.shiftKey) {
       focus(inputs[index - 1]);

@@ -84,29 +84,35 @@ def _enter_counts_with_the_keyboard(page: Page, screenshot):
     second = page.get_by_label("Jumlah terekam SMS-1608-01-2")
     save = page.get_by_role("button", name="Simpan semua")
 
-    # Tab from the top of the page lands in the count column (it goes first); a slip of the
-    # finger types the letter O for a zero in the second row.
-    page.keyboard.press("Tab")
+    # From the day field, Tab passes the day links and the first station's link to its count
+    # (test_pages.py counts the presses); a slip of the finger types the letter O for a zero in
+    # the second row.
+    page.locator("#entry-date").focus()
+    for _ in range(8):
+        if first.evaluate("input => input === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
     expect(first).to_be_focused()
     page.keyboard.type("120")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Enter goes down the counts...
     expect(second).to_be_focused()
     page.keyboard.type("12O")
-    page.keyboard.press("Enter")  # Enter after the last count goes to the save button...
+    page.keyboard.press("Enter")  # ...after the last count to the save button...
     expect(save).to_be_focused()
     page.keyboard.press("Enter")  # ...and saves
 
-    alert = page.locator(".entry-main .error[role=alert]")
-    expect(alert).to_contain_text("Belum ada yang disimpan: 1 kesalahan perlu diperbaiki.")
-    expect(alert).to_contain_text('SMS-1608-01-2: "12O" bukan bilangan bulat (contoh: 120')
+    summary = page.locator(".entry-main .error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Belum ada yang disimpan: 1 kesalahan perlu diperbaiki.")
+    expect(summary).to_contain_text('SMS-1608-01-2: "12O" bukan bilangan bulat (contoh: 120')
     expect(second).to_have_attribute("aria-invalid", "true")
     expect(first).to_have_value("120")  # what was typed is kept
     expect(second).to_have_value("12O")
     assert not DailyCount.objects.filter(date=DAY).exists()
     screenshot("1-entri-harian-kesalahan")
 
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the summary's link to the count at fault
+    page.keyboard.press("Enter")
     expect(second).to_be_focused()
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type("102")

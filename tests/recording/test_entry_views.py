@@ -411,6 +411,42 @@ def test_ticking_the_box_with_a_typing_error_elsewhere_keeps_the_warnings_confir
     assert sorted(DailyCount.objects.values_list("count", flat=True)) == [12, 150]
 
 
+def test_a_refused_save_sums_up_its_errors_at_the_top_with_links_to_the_inputs(
+    client, operator_oku_timur, oku_devices
+):
+    first, second = oku_devices["martapura_1"], oku_devices["martapura_2"]
+    client.force_login(operator_oku_timur)
+    response = _submit(client, client.get(_url()), {first: "12O"}, notes={second: "x" * 201})
+    page = response.content.decode()
+    summary = re.search(r'<div class="error error-summary" tabindex="-1".*?</ul>', page, re.S)
+    assert summary, "no error summary that entry.js can focus"
+    assert page.index("error-summary") < page.index('<table class="data entry-table">')
+    links = re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary.group(0))
+    assert [target for target, _ in links] == [f"count-{first.pk}", f"note-{second.pk}"]
+    assert "12O" in html.unescape(links[0][1]) and "catatan" in links[1][1]
+    # Each link leads to an input marked invalid, and described by its row's messages.
+    for target, _ in links:
+        tag = re.search(rf'<input [^>]*id="{target}"[^>]*>', page).group(0)
+        pk = target.split("-")[1]
+        assert 'aria-invalid="true"' in tag and f'aria-describedby="pesan-{pk}"' in tag
+    assert 'id="pesan-' in page
+    assert not DailyCount.objects.exists()
+
+
+def test_the_confirmation_sits_in_the_box_of_the_warnings_it_confirms(
+    client, operator_oku_timur, oku_devices
+):
+    device = oku_devices["martapura_1"]
+    client.force_login(operator_oku_timur)
+    response = _submit(client, client.get(_url()), {device: "150"})
+    box = _part(response, r'<div class="warning-box error-summary" tabindex="-1".*?</p>\s*</div>')
+    assert "150 di atas kapasitas harian alat SMS-1608-01-1 (100)" in box
+    assert "Saya sudah memeriksa peringatan di atas dan tetap ingin menyimpan" in box
+    page = response.content.decode()
+    assert page.index('name="confirm"') < page.index('<table class="data entry-table">')
+    assert f'<a href="#count-{device.pk}">' in page
+
+
 def test_a_count_on_a_day_the_device_was_broken_is_a_warning(
     client, operator_oku_timur, oku_devices
 ):
@@ -561,21 +597,18 @@ def test_the_page_costs_the_same_queries_for_5_or_40_devices(
     assert response.status_code == 302
 
 
-def test_tab_and_enter_go_down_the_count_column(client, operator_oku_timur, oku_devices):
+def test_tab_follows_the_page_and_counts_take_a_numeric_keyboard(
+    client, operator_oku_timur, oku_devices
+):
+    """No positive tabindex: Tab goes from the day field and the day links into the grid, row
+    by row (entry.js makes Enter go down the counts)."""
     client.force_login(operator_oku_timur)
     response = client.get(_url())
     page = response.content.decode()
-    in_page_order = _read(response).tabs
-    by_tab = sorted(in_page_order, key=lambda tab: tab[1])
+    assert _read(response).tabs == []
+    assert not re.search(r'tabindex="[1-9]', page)
+    assert page.index('id="entry-date"') < page.index('rel="prev"') < page.index('name="count-')
     n = 3
-    assert [(name.split("-")[0], index) for name, index in by_tab] == (
-        [("count", i) for i in range(1, n + 1)]
-        + [("note", i) for i in range(n + 1, 2 * n + 1)]
-        + [("save", 2 * n + 1)]
-    )
-    # Tab order is top to bottom: count tabindexes follow the rows down the page.
-    counts_down_the_page = [name for name, _ in in_page_order if name.startswith("count-")]
-    assert counts_down_the_page == [name for name, _ in by_tab[:n]]
     assert page.count('inputmode="numeric"') == n
     assert page.count('autocomplete="off"') == 2 * n
     assert '<script src="/static/js/entry.js" defer></script>' in page

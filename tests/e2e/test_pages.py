@@ -1,0 +1,388 @@
+"""Every kind of page on an office laptop (1366×768) and on a phone (390×844): it never scrolls
+sideways as a whole, wide tables keep their first columns in view, the entry grid fits a
+phone, the keyboard gets through a day's entry, and an axe-core audit finds nothing serious.
+
+The demo (South Sumatra, April 2012) is loaded once for the module and served by the live server
+that does not empty the database between tests (see `transactional_db` below). Each size keeps
+one logged-in browser context per user for all its pages. Nothing here saves a count, so
+every test sees the demo as loaded.
+"""
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect
+
+from districts.services import regions_import
+from recording.models import DailyCount
+from tests.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import SCREENSHOTS, PageLog, screenshot_dir
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {
+    "desktop": {"width": 1366, "height": 768},  # the most common office laptop screen
+    "phone": {"width": 390, "height": 844},
+}
+OPERATOR, ADMIN = "operator.okutimur", "admin"
+STORY_DAY = "2012-04-16"
+# A day without counts in the demo, for a form the keyboard test fills in (and never saves).
+EMPTY_DAY = dt.date(2012, 4, 17)
+MARTAPURA = "16.08.01"
+MARTAPURA_SERIALS = ("SMS-1608-01-1", "SMS-1608-01-2")  # daily capacity 150 each
+# Tab presses from the day field to the first count at most: Chromium's day field takes three
+# (its day, month and year), then the "show" button, the previous and next day, the first
+# station's link, and its count.
+TABS_TO_FIRST_COUNT = 8
+# Only these fail the audit; the others are listed in the failure message all the same.
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
+
+
+@pytest.fixture(scope="module")
+def demo_database(browser, django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demo, loaded once for the module and emptied again at its end, as a transactional
+    test leaves the database (with the region list back)."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            regions_import()
+
+
+@pytest.fixture
+def transactional_db(demo_database):
+    """This module's tests share the demo database: pytest-django's `transactional_db`, which
+    `live_server` asks for, would empty it after every test. So these tests write nothing."""
+
+
+@pytest.fixture
+def _regions_back_after_a_flush():
+    """Nothing is flushed between this module's tests (`demo_database` does it at the end)."""
+
+
+@pytest.fixture(scope="module")
+def site(demo_database, live_server) -> str:
+    return live_server.url
+
+
+@dataclass
+class Session:
+    page: Page
+    log: PageLog
+
+
+@pytest.fixture(scope="module")
+def sessions(browser: Browser, site: str) -> Iterator[Callable[[str, str | None], Session]]:
+    """`sessions(size, user)`: one browser context per size and user (None: anonymous), logged
+    in through the login form on first use and kept for the module."""
+    opened: dict[tuple[str, str | None], Session] = {}
+    contexts = []
+
+    def get(size: str, user: str | None) -> Session:
+        if (size, user) not in opened:
+            context = browser.new_context(
+                base_url=site, viewport=SIZES[size], locale="id-ID", timezone_id="Asia/Jakarta"
+            )
+            context.set_default_timeout(15_000)
+            contexts.append(context)
+            page = context.new_page()
+            log = PageLog(origin=site)
+            page.on("console", log.on_console)
+            page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+            page.on("request", log.on_request)
+            page.on("requestfailed", log.on_request_failed)
+            if user:
+                page.goto("/masuk/")
+                page.fill("#id_username", user)
+                page.fill("#id_password", DEMO_PASSWORD)
+                page.click("main button[type=submit]")
+                expect(page.locator(".topbar .who")).to_have_text(user)
+            opened[size, user] = Session(page=page, log=log)
+        session = opened[size, user]
+        # What the browser reports is checked per test.
+        for reports in (session.log.console_errors, session.log.page_errors, session.log.failed):
+            reports.clear()
+        session.log.outside.clear()
+        session.log.expected_errors.clear()
+        return session
+
+    yield get
+    for context in contexts:
+        context.close()
+
+
+def _screenshot(page: Page, name: str, *, height: int | None = None):
+    folder = screenshot_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    width = page.viewport_size["width"]
+    clip = {"x": 0, "y": 0, "width": width, "height": height} if height else None
+    page.screenshot(path=path, full_page=True, clip=clip)
+    SCREENSHOTS.append(path)
+
+
+# --- What every page must pass ---------------------------------------------------------------
+
+
+def assert_no_sideways_scroll(page: Page):
+    """The page as a whole is never wider than the window; wide tables scroll in their box."""
+    widths = page.evaluate(
+        """() => ({page: document.documentElement.scrollWidth, window: window.innerWidth,
+                  wider: [...document.querySelectorAll("body *")]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                                 && !e.closest(".table-scroll"))
+                    .slice(0, 5).map(e => e.tagName.toLowerCase() + "." + e.className)})"""
+    )
+    assert widths["page"] <= widths["window"], (
+        f"the page is {widths['page']} px wide in a {widths['window']} px window; "
+        f"sticking out: {widths['wider']}"
+    )
+
+
+def assert_axe_finds_nothing_serious(page: Page):
+    """axe-core (bundled by axe-playwright-python, no network) on the page as it is now."""
+    violations = AXE.run(page).response["violations"]
+    failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+    report = "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']}) on {len(v['nodes'])} element(s), e.g. "
+        + "; ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in violations
+    )
+    assert failing == [], f"axe-core found:\n{report}"
+
+
+# --- The page kinds --------------------------------------------------------------------------
+
+
+def _upload_preview(page: Page, log: PageLog):
+    """An upload of Martapura's two stations, one count above the station's capacity: the
+    preview shows its table, a warning and the confirmation box (it is not saved)."""
+    page.goto("/impor/")
+    lines = ["date,device,count,note"] + [
+        f"{EMPTY_DAY.isoformat()},{serial},{count},"
+        for serial, count in zip(MARTAPURA_SERIALS, (120, 200), strict=True)
+    ]
+    page.set_input_files(
+        "main input[type=file]",
+        files=[
+            {"name": "martapura.csv", "mimeType": "text/csv", "buffer": "\n".join(lines).encode()}
+        ],
+    )
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    expect(page.locator("h1")).to_contain_text("martapura.csv")
+    expect(page.locator("input[name=confirm]")).to_be_visible()
+
+
+def _entry_refused(page: Page, log: PageLog):
+    page.goto(f"/entri/?area={MARTAPURA}&date={EMPTY_DAY.isoformat()}")
+    page.get_by_label(f"Jumlah terekam {MARTAPURA_SERIALS[0]}").fill("200")
+    page.get_by_label(f"Jumlah terekam {MARTAPURA_SERIALS[1]}").fill("12O")
+    page.get_by_role("button", name="Simpan semua").click()
+    expect(page.locator(".error-summary").first).to_be_focused()
+
+
+def _not_found(page: Page, log: PageLog):
+    log.expect_error_status("/wilayah/99/")
+    assert page.goto("/wilayah/99/").status == 404
+    expect(page.locator("h1")).to_have_text("Halaman tidak ditemukan")
+
+
+PAGE_KINDS = {
+    # kind: (user, path, or a function that brings the page there)
+    "login": (None, "/masuk/"),
+    "national": (ADMIN, f"/wilayah/?as_of={STORY_DAY}"),
+    "province": (ADMIN, f"/wilayah/16/?as_of={STORY_DAY}"),
+    "regency": (ADMIN, f"/wilayah/16.08/?as_of={STORY_DAY}"),
+    # Buay Madang Timur: its only station at the vendor, so the alert boxes show too.
+    "kecamatan": (ADMIN, f"/wilayah/16.08.12/?as_of={STORY_DAY}"),
+    "device": (ADMIN, f"/alat/SMS-1608-12-1/?as_of={STORY_DAY}"),
+    "entry": (OPERATOR, f"/entri/?date={STORY_DAY}"),
+    "entry-refused": (OPERATOR, _entry_refused),
+    "upload": (OPERATOR, "/impor/"),
+    "upload-preview": (OPERATOR, _upload_preview),
+    "repairs": (ADMIN, "/perbaikan/"),
+    "vendor": (ADMIN, "/vendor/"),
+    "password": (ADMIN, "/kata-sandi/"),
+    "data-sources": (ADMIN, "/tentang-data/"),
+    "not-found": (ADMIN, _not_found),
+}
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+@pytest.mark.parametrize("size", SIZES)
+def test_every_page_fits_the_screen_and_passes_axe(sessions, size, kind):
+    user, where = PAGE_KINDS[kind]
+    session = sessions(size, user)
+    page = session.page
+    if callable(where):
+        where(page, session.log)
+    else:
+        assert page.goto(where).ok
+    assert_no_sideways_scroll(page)
+    assert_axe_finds_nothing_serious(page)
+    _screenshot(page, f"{size}-{kind}")
+    session.log.assert_clean()
+
+
+# --- Wide tables -----------------------------------------------------------------------------
+
+# kind: (user, path, the header texts of the columns that must stay in view on each size)
+WIDE_TABLES = {
+    "regency": (
+        ADMIN,
+        f"/wilayah/16.08/?as_of={STORY_DAY}",
+        {"desktop": ["Kode", "Nama"], "phone": ["Nama"]},  # a phone keeps only the name
+    ),
+    "kecamatan": (
+        ADMIN,
+        f"/wilayah/16.08.12/?as_of={STORY_DAY}",
+        {"desktop": ["Nomor seri"], "phone": ["Nomor seri"]},
+    ),
+    "repairs": (
+        ADMIN,
+        "/perbaikan/",
+        {"desktop": ["Pilih", "Nomor seri"], "phone": ["Pilih", "Nomor seri"]},
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", WIDE_TABLES)
+@pytest.mark.parametrize("size", SIZES)
+def test_wide_tables_scroll_in_their_box_with_the_first_columns_in_view(sessions, size, kind):
+    user, path, pinned = WIDE_TABLES[kind]
+    page = sessions(size, user).page
+    page.goto(path)
+    box = page.locator(".table-scroll").first
+    box.scroll_into_view_if_needed()
+    fits = box.evaluate("b => b.scrollWidth <= b.clientWidth")
+    if size == "desktop" and kind == "regency":
+        # An office laptop shows the whole dashboard table, its last columns included.
+        assert fits, "the dashboard table needs scrolling sideways at 1366 px"
+    if fits:
+        headers = box.locator("thead th")
+        last = headers.nth(headers.count() - 1).bounding_box()
+        edge = box.bounding_box()
+        assert last["x"] + last["width"] <= edge["x"] + edge["width"] + 1
+        return
+    # Too wide for its box: the box is on screen whole (so is its scroll bar), and scrolled to
+    # the far right its first columns are still there, at its left edge, not under anything.
+    assert box.evaluate("b => b.getBoundingClientRect().height <= window.innerHeight")
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    assert box.evaluate("b => b.scrollLeft") > 0
+    for header in pinned[size]:
+        position = box.evaluate(
+            """(b, text) => {
+              const ths = [...b.querySelectorAll("thead th")];
+              const column = ths.findIndex(th => th.textContent.trim() === text);
+              const cell = b.querySelector(`tbody tr > :nth-child(${column + 1})`);
+              const r = cell.getBoundingClientRect(), edge = b.getBoundingClientRect();
+              const seen = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+              return {column, left: r.left - edge.left, right: r.right - edge.left,
+                      width: edge.width, onTop: cell.contains(seen)};
+            }""",
+            header,
+        )
+        assert position["column"] >= 0, f"no column {header!r}"
+        # Still in the box, and at its left: pinned columns come first.
+        assert 0 <= position["left"] < position["width"] / 2, f"{header!r} moved: {position}"
+        assert position["right"] <= position["width"], f"{header!r} cut off: {position}"
+        assert position["onTop"], f"{header!r} is hidden under the scrolled columns"
+
+
+# --- The entry page on a phone and by keyboard -----------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_entry_grid_fits_the_screen_with_large_count_inputs(sessions, size):
+    """OKU Timur's 29 stations: every count input whole within the window's width, large on a
+    phone (one station per row, its note under it), and the first one on the first screen."""
+    page = sessions(size, OPERATOR).page
+    page.goto(f"/entri/?date={STORY_DAY}")
+    counts = page.locator("input[data-entry-column=count]")
+    assert counts.count() == 29
+    boxes = counts.evaluate_all(
+        """inputs => inputs.map(input => {
+          const r = input.getBoundingClientRect();
+          const note = input.closest("tr").querySelector("input[data-entry-column=note]");
+          const n = note.getBoundingClientRect();
+          return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, height: r.height,
+                  font: parseFloat(getComputedStyle(input).fontSize), noteTop: n.top,
+                  inputmode: input.inputMode, autocomplete: input.autocomplete};
+        })"""
+    )
+    width, height = SIZES[size]["width"], SIZES[size]["height"]
+    for box in boxes:
+        assert box["left"] >= 0 and box["right"] <= width, f"count input cut off: {box}"
+        assert box["inputmode"] == "numeric" and box["autocomplete"] == "off"
+    assert boxes[0]["top"] < height, "the form starts below the first screen"
+    if size == "phone":
+        for box in boxes:
+            # Large enough for a thumb, and text a phone does not zoom into (16 px and up).
+            assert box["height"] >= 44 and box["font"] >= 20, box
+            assert box["noteTop"] >= box["bottom"], "the note is beside the count, not below it"
+    assert page.locator("[tabindex]:not([tabindex='-1']):not([tabindex='0'])").count() == 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_days_entry_by_keyboard_from_the_date_field(sessions, size):
+    """Tab from the day field reaches the first count; Enter moves down the counts to the save
+    button; a refused save puts the focus on the error summary, whose link leads to the input;
+    the warnings' confirmation sits in the warnings box. Nothing is saved."""
+    page = sessions(size, OPERATOR).page
+    page.goto(f"/entri/?area={MARTAPURA}&date={EMPTY_DAY.isoformat()}")
+    first, second = (page.get_by_label(f"Jumlah terekam {serial}") for serial in MARTAPURA_SERIALS)
+    save = page.get_by_role("button", name="Simpan semua")
+
+    page.locator("#entry-date").focus()
+    presses = 0
+    while presses < TABS_TO_FIRST_COUNT and not first.evaluate("e => e === document.activeElement"):
+        page.keyboard.press("Tab")
+        presses += 1
+    expect(first).to_be_focused()
+    page.keyboard.type("200")  # above the station's capacity of 150: a warning
+    page.keyboard.press("Enter")
+    expect(second).to_be_focused()
+    page.keyboard.type("12O")  # the letter O for a zero: an error
+    page.keyboard.press("Enter")
+    expect(save).to_be_focused()
+    page.keyboard.press("Enter")
+
+    summary = page.locator(".error-summary.error")
+    expect(summary).to_be_focused()
+    expect(summary.locator("h2")).to_have_text(
+        "Belum ada yang disimpan: 1 kesalahan perlu diperbaiki."
+    )
+    expect(first).to_have_value("200")  # what was typed is kept
+    page.keyboard.press("Tab")
+    link = summary.get_by_role("link", name=re.compile(r'^SMS-1608-01-2: "12O" bukan bilangan'))
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(second).to_be_focused()
+    expect(second).to_have_attribute("aria-invalid", "true")
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type("102")
+    page.keyboard.press("Enter")
+    expect(save).to_be_focused()
+    page.keyboard.press("Enter")
+
+    # Only the warning is left: its box has the focus, and its confirmation right inside it.
+    warnings = page.locator(".warning-box.error-summary")
+    expect(warnings).to_be_focused()
+    expect(page.locator(".error-summary.error")).to_have_count(0)
+    page.keyboard.press("Tab")
+    expect(warnings.get_by_role("link", name=re.compile("^200 di atas kapasitas"))).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(
+        warnings.get_by_label("Saya sudah memeriksa peringatan di atas dan tetap ingin menyimpan")
+    ).to_be_focused()
+    assert not DailyCount.objects.filter(date=EMPTY_DAY).exists()
+    _screenshot(page, f"{size}-entry-keyboard")
