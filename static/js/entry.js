@@ -3,7 +3,8 @@
 
    - After a refused save, the focus goes to the summary of what stopped it (GOV.UK Design
      System's error summary), so a screen reader reads it and Tab reaches its links first; a
-     link there puts the focus in the input it names, not only the page's scroll position.
+     link there puts the focus in the input it names (not every browser focuses the target of
+     an in-page link) with its whole row, messages included, in view.
    - Enter moves down a column instead of submitting: in a count it goes to the next row's
      count (after the last one, to the save button), in a note to the next note. Shift+Enter
      goes back up. Tab keeps the page's own order (a row's link, count, note, then the next). */
