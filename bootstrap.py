@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One-command set-up for e-KTP Tracker. Needs only Python 3.11+ (standard library).
 
-    python3 bootstrap.py demo   # venv, install, migrate SQLite, regions, demo data, run server
+    python3 bootstrap.py demo [ADDRESS]  # venv, install, migrate SQLite, regions, demo data,
+                                         # run the server on ADDRESS (default 127.0.0.1:8000)
     python3 bootstrap.py test   # venv, install, run the whole test suite (pytest)
 
 Both create `.venv/` on first use and reinstall only when pyproject.toml changes. Extra arguments
@@ -44,13 +45,21 @@ def manage(*args):
     run(PYTHON, "manage.py", *args)
 
 
+# The demo's story day: pages open on it (DEFAULT_DAY) unless the environment says otherwise.
+DEMO_DAY = "2012-04-16"
+
+
 def demo(extra):
     ensure_environment()
+    address = extra[0] if extra else "127.0.0.1:8000"
     manage("migrate", "--no-input")
     manage("import_regions")
-    manage("load_demo")
-    address = extra[0] if extra else "127.0.0.1:8000"
-    print(f"\nStarting e-KTP Tracker on http://{address}/ — log in with a demo login above.")
+    manage("load_demo", "--address", address)
+    os.environ.setdefault("DEFAULT_DAY", DEMO_DAY)
+    print(
+        f"\nStarting e-KTP Tracker on {address}: log in with a demo login above. Pages open on "
+        f"{os.environ['DEFAULT_DAY']}, the story's day (DEFAULT_DAY)."
+    )
     print("Stop the server with Ctrl+C.\n", flush=True)
     manage("runserver", address)
 

@@ -100,15 +100,17 @@ def xlsx_table_download(
     *,
     filename: str,
     sheet_title: str,
-    title: str,
+    title: str | None,
     labels: dict[str, str],
     rows: Iterable[Sequence[Any]],
     total: Sequence[Any] | None = None,
     number_formats: dict[str, str] | None = None,
     wide: Collection[str] = (),
 ) -> HttpResponse:
-    """A one-sheet XLSX for people: a bold title, the column headings (`labels`, keyed like the
-    CSV), one row per item, an optional bold total row; headings frozen, a filter over the rows.
+    """A one-sheet XLSX for people: a bold title (none for a file to be filled in and read
+    back, whose first row must be the column names), the column headings (`labels`, keyed like
+    the CSV), one row per item, an optional bold total row; headings frozen, a filter over the
+    rows.
 
     Integers get thousands separators; `number_formats` names other formats by key (a value
     of None keeps none). Columns in `wide` are wide enough for names.
@@ -121,9 +123,12 @@ def xlsx_table_download(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title
-    xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
+    heading = 1
+    if title is not None:
+        xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
+        heading = 2
     for column, key in enumerate(keys, start=1):
-        sheet.cell(row=2, column=column, value=labels[key]).font = Font(bold=True)
+        sheet.cell(row=heading, column=column, value=labels[key]).font = Font(bold=True)
 
     def write(row_number: int, values: Sequence[Any]) -> None:
         for column, (key, value) in enumerate(zip(keys, values, strict=True), start=1):
@@ -133,16 +138,16 @@ def xlsx_table_download(
             elif isinstance(value, int) and not isinstance(value, bool):
                 cell.number_format = XLSX_INTEGER_FORMAT
 
-    last = 2
-    for last, values in enumerate(rows, start=3):
+    last = heading
+    for last, values in enumerate(rows, start=heading + 1):
         write(last, values)
     if total is not None:
         write(last + 1, total)
         for cell in sheet[last + 1]:
             cell.font = Font(bold=True)
-    sheet.freeze_panes = "A3"
-    if last > 2:
-        sheet.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
+    sheet.freeze_panes = f"A{heading + 1}"
+    if last > heading:
+        sheet.auto_filter.ref = f"A{heading}:{get_column_letter(len(keys))}{last}"
     for column, key in enumerate(keys, start=1):
         width = 32 if key in wide else max(12, len(labels[key]) + 2)
         sheet.column_dimensions[get_column_letter(column)].width = width

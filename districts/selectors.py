@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 
 from .models import AreaAssignment, Province, Regency, SubDistrict
 
@@ -34,6 +35,24 @@ def region_ancestors(region) -> list:
     if isinstance(region, Regency):
         return [region.province]
     return []
+
+
+@dataclass(frozen=True)
+class Crumb:
+    """One step of a breadcrumb trail; `url` is empty where the user may not go."""
+
+    name: str
+    url: str = ""
+
+
+def region_crumbs(scope: "UserScope", region) -> list[Crumb]:
+    """Indonesia, then the province, regency and kecamatan down to `region` itself, each linked
+    only if the user may open it: a crumb must never lead to a 404 (a viewer of one province
+    cannot open the national page; an operator of a regency, not its province)."""
+    chain = [(NATIONAL, "Indonesia", reverse("national"))]
+    areas = [*region_ancestors(region), *([region] if region is not None else [])]
+    chain += [(area.code, area.name, area.get_absolute_url()) for area in areas]
+    return [Crumb(name, url if scope.covers(code) else "") for code, name, url in chain]
 
 
 @dataclass(frozen=True)
@@ -74,10 +93,3 @@ def user_scope(user) -> UserScope:
         )
     )
     return UserScope(codes=codes, everywhere=False)
-
-
-def region_for_user(user, code: str):
-    """The region if the user may see it; 404 otherwise, so outsiders learn nothing."""
-    if not user_scope(user).covers(code):
-        raise Http404("Wilayah di luar area Anda.")
-    return region_get(code)

@@ -5,6 +5,7 @@ in development mode on a SQLite file in the project folder, so `python3 bootstra
 no configuration. `.env.example` documents every variable.
 """
 
+import datetime as dt
 from datetime import timedelta
 from pathlib import Path
 
@@ -207,6 +208,16 @@ AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# The day pages show when none is asked for: empty means today (Asia/Jakarta). `bootstrap.py
+# demo` sets 2012-04-16, the demo's story day.
+_default_day = env.str("DEFAULT_DAY", default="")
+try:
+    DEFAULT_DAY = dt.date.fromisoformat(_default_day) if _default_day else None
+except ValueError:
+    raise ImproperlyConfigured(
+        f"DEFAULT_DAY={_default_day!r}: write a date as YYYY-MM-DD (e.g. 2012-04-16), or nothing."
+    ) from None
 
 # Bahasa Indonesia first; English for staff who prefer it.
 LANGUAGE_CODE = "id"

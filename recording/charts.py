@@ -199,7 +199,9 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
     ident = "grafik-kumulatif"
     if not dashboard.series:
         return _empty(ident, title)
-    as_of = max(total.as_of or dashboard.series[-1].date, dashboard.series[-1].date)
+    # The charts end at the series' end: the page's day, or an old area's last report.
+    as_of = max(dashboard.series_end or total.as_of or dt.date.min, dashboard.series[-1].date)
+    still_open = bool(total.as_of and total.deadline and total.deadline > total.as_of)
     series = _dense_series(dashboard, as_of)
     start = series[0].date
     end = as_of
@@ -244,7 +246,7 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
                 "end" if near_right else "",
             )
         )
-    if deadline and deadline > as_of and total.eligible > recorded_now:
+    if still_open and deadline > as_of and total.eligible > recorded_now:
         body.append(
             _line(
                 x(as_of),
@@ -275,7 +277,7 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
         ("key-eligible", gettext("Wajib KTP")),
         ("key-deadline", gettext("Batas waktu")),
     ]
-    if deadline and deadline > as_of and total.eligible > recorded_now:
+    if still_open and deadline > as_of and total.eligible > recorded_now:
         keys.append(("key-pace", gettext("Laju yang dibutuhkan")))
     caption = format_html("<strong>{}</strong> ", title) + "".join(
         format_html('<span class="key {}">{}</span>', css, text) for css, text in keys
@@ -288,9 +290,8 @@ def _buckets(dashboard: Dashboard) -> tuple[list[tuple[dt.date, dt.date, int]], 
     """(first day, last day, recorded) per day, or per Monday-to-Sunday week if too many days."""
     if not dashboard.series:
         return [], False
-    series = _dense_series(
-        dashboard, max(dashboard.total.as_of or dt.date.min, dashboard.series[-1].date)
-    )
+    end = dashboard.series_end or dashboard.total.as_of or dt.date.min
+    series = _dense_series(dashboard, max(end, dashboard.series[-1].date))
     if len(series) <= MAX_DAILY_BARS:
         return [(p.date, p.date, p.recorded) for p in series], False
     weeks: dict[dt.date, list] = {}

@@ -13,6 +13,13 @@ class DeviceStatus(models.TextChoices):
         """Statuses in which a station cannot record."""
         return [cls.BROKEN, cls.AT_VENDOR]
 
+    @classmethod
+    def expected_to_report(cls, status: str) -> bool:
+        """The one rule for "belum lapor", on every page and in the alerts: only a working
+        station is expected to report the day's count; a broken one, one at the vendor or a
+        retired one is not (and is never counted as silent)."""
+        return status == cls.OPERATIONAL
+
 
 class RepairEvent(models.TextChoices):
     """What can happen to a device; each moves it from one status to another."""

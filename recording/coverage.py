@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 RECENT_DAYS = 7
+# An area silent for longer than this before the page's day gets a banner saying since when.
+STALE_AFTER_DAYS = 7
 
 
 class Progress(models.TextChoices):
@@ -51,7 +53,9 @@ class Coverage:
     last_report: dt.date | None = None
     not_reported: int = 0  # working devices with no count for the day ("belum lapor")
     follow_up: int = 0  # counts marked for follow-up
-    recordings_lost: int = 0  # estimate: days down × each down station's recent daily average
+    # Estimate of the people left unrecorded while stations were down, never more than the
+    # area still had to record (see DownDevice.recordings_lost).
+    recordings_lost: int = 0
 
     @property
     def coverage_percent(self) -> Decimal | None:
@@ -141,6 +145,24 @@ class Dashboard:
     series: list[DayPoint] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     down_devices: list = field(default_factory=list)  # DownDevice, longest down first
+    # The last day the series runs to: the page's day, or an area's last report when that is
+    # older than the series (the charts then show the data there is, up to that day).
+    series_end: dt.date | None = None
+
+    @property
+    def completed_on(self) -> dt.date | None:
+        """The first day the area had recorded all its eligible residents, if it has and that
+        day lies within the series (two years)."""
+        total = self.total
+        if not total.done:
+            return None
+        return next((p.date for p in self.series if p.cumulative >= total.eligible), None)
+
+    @property
+    def stale(self) -> bool:
+        """Nothing was reported for more than a week before the page's day (but once was)."""
+        last, as_of = self.total.last_report, self.total.as_of
+        return bool(last and as_of and (as_of - last).days > STALE_AFTER_DAYS)
 
 
 @dataclass
@@ -155,6 +177,8 @@ class DownDevice:
     days_down: int
     url: str = ""
     daily_average_before: Decimal = Decimal(0)  # over the 7 days before it went down
+    # What its kecamatan still had to record on the day: no estimate can exceed it.
+    unrecorded_in_sub_district: int | None = None
 
     @property
     def sub_district_url(self) -> str:
@@ -162,8 +186,18 @@ class DownDevice:
 
     @property
     def recordings_lost(self) -> int:
-        """People the station would have recorded while down, at its pace before."""
-        return int((self.daily_average_before * self.days_down).to_integral_value())
+        """People the station would have recorded while down, at its pace before, but never
+        more than its kecamatan still had to record (years down at a busy station's pace
+        would otherwise "lose" more people than live there)."""
+        pace = int((self.daily_average_before * self.days_down).to_integral_value())
+        if self.unrecorded_in_sub_district is None:
+            return pace
+        return min(pace, self.unrecorded_in_sub_district)
+
+
+def lost_within(devices, remaining: int) -> int:
+    """The estimate for an area: its down stations' together, at most what it had left."""
+    return min(sum(d.recordings_lost for d in devices), remaining)
 
 
 @dataclass
@@ -180,6 +214,7 @@ class DeviceCoverage:
     recorded_last_7_days: int = 0
     last_report: dt.date | None = None
     reported_today: bool = False
+    recorded_on_day: int | None = None  # the day's count, None without one
     down_since: dt.date | None = None
     days_down: int = 0
     follow_up: int = 0

@@ -20,7 +20,7 @@ from districts.selectors import UserScope, region_ancestors, region_get, user_sc
 from .choices import DeviceStatus
 from .forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
 from .models import DailyCount, EntrySource, RecordingDevice
-from .selectors import devices_in_scope
+from .selectors import DeviceState, device_states, devices_in_scope
 from .services import (
     Column,
     CountCheck,
@@ -64,6 +64,8 @@ class EntryRow:
     conflict: Existing | None = None
     conflict_version: str = ""
     resolve: str = ""
+    # Its status on the day when it was not working (broken, at the vendor, retired).
+    state: DeviceState | None = None
 
     @property
     def pk(self) -> str:
@@ -73,6 +75,14 @@ class EntryRow:
     def invalid_fields(self) -> set[str]:
         """The inputs to mark `aria-invalid`."""
         return {error.field for error in self.errors}
+
+    @property
+    def status_on_day(self) -> str:
+        return self.state.status if self.state else DeviceStatus.OPERATIONAL
+
+    @property
+    def expected_to_report(self) -> bool:
+        return DeviceStatus.expected_to_report(self.status_on_day)
 
     @property
     def in_conflict(self) -> bool:
@@ -134,8 +144,10 @@ def _devices(scope: UserScope, *, area: str, day: dt.date, posted: set[int]):
 
 
 def _rows(devices, day: dt.date) -> list[EntryRow]:
-    """One row per device with its counts of `day` and the day before, in one query."""
-    rows = {device.pk: EntryRow(device=device) for device in devices}
+    """One row per device with its counts of `day` and the day before, and its status on the
+    day, in two queries."""
+    states = device_states(code="", as_of=day, devices=devices.values("pk"))
+    rows = {device.pk: EntryRow(device=device, state=states.get(device.pk)) for device in devices}
     counts = DailyCount.objects.filter(
         device__in=devices.values("pk"), date__in=[day - ONE_DAY, day]
     ).select_related("entered_by", "created_by")
@@ -303,14 +315,13 @@ def _render_form(
         for _key, group in itertools.groupby(rows, key=lambda r: r.device.sub_district_id)
         for group_rows in [list(group)]
     ]
-    # Devices posted after they were retired or before they started stay on the form (their
-    # rows carry the error) but are not expected to report.
+    # The dashboards' rule: a working station with no count for the day. Broken ones, those at
+    # the vendor and devices posted after they were retired or before they started stay on the
+    # form (their rows say why) but are not expected to report.
     not_reported = [
         row.device
         for row in rows
-        if row.stored is None
-        and row.device.status != DeviceStatus.RETIRED
-        and row.device.commissioned_on <= day
+        if row.stored is None and row.expected_to_report and row.device.commissioned_on <= day
     ]
     crumbs = [
         (region, _entry_url(day=day, area=region.code) if scope.covers(region.code) else "")

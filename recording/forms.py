@@ -4,10 +4,10 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.clock import default_day
 from common.validators import known_day_error, validate_no_control_characters
 from ektp_tracker.parsing import CellError, parse_whole_number
 
@@ -50,23 +50,23 @@ class TextField(forms.CharField):
 
 
 class AsOfForm(forms.Form):
-    """The `?as_of=YYYY-MM-DD` of a dashboard; today in Asia/Jakarta when absent."""
+    """The `?as_of=YYYY-MM-DD` of a dashboard; `default_day()` (today) when absent."""
 
     as_of = DayField(label=_("Per tanggal"), required=False)
 
     def clean_as_of(self) -> dt.date:
-        return self.cleaned_data["as_of"] or timezone.localdate()
+        return self.cleaned_data["as_of"] or default_day()
 
 
 class EntryDayForm(forms.Form):
-    """The `?date=YYYY-MM-DD&area=CODE` of the entry page; today in Asia/Jakarta when absent."""
+    """The `?date=YYYY-MM-DD&area=CODE` of the entry page; `default_day()` (today) when absent."""
 
     date = DayField(label=_("Tanggal"), required=False)
     # Any text: an unknown or outside code is a 404 in the view, like the region pages.
     area = forms.CharField(label=_("Wilayah"), required=False)
 
     def clean_date(self) -> dt.date:
-        return self.cleaned_data["date"] or timezone.localdate()
+        return self.cleaned_data["date"] or default_day()
 
 
 # Field names of the entry form: `count-<device pk>`, `note-<pk>`, `version-<pk>` (the version the

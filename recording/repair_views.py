@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from districts.selectors import user_scope
+from districts.selectors import region_crumbs, user_scope
 
 from . import repairs
 from .choices import RepairEvent
@@ -179,7 +179,12 @@ def _device_for_user(request, serial: str, permission: str) -> RecordingDevice:
 def _step_view(request, serial: str, step: Step):
     device = _device_for_user(request, serial, step.permission)
     today = timezone.localdate()
-    context = {"device": device, "step": step, "refusal": None}
+    context = {
+        "device": device,
+        "step": step,
+        "refusal": None,
+        "crumbs": region_crumbs(user_scope(request.user), device.sub_district),
+    }
     status = 200
     if request.method == "POST":
         form = step.form_class(request.POST)

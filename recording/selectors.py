@@ -17,7 +17,15 @@ from districts.models import Campaign, EligiblePopulation, Province, Regency, Su
 from districts.selectors import UserScope, region_level
 
 from .choices import DeviceStatus
-from .coverage import RECENT_DAYS, Coverage, Dashboard, DayPoint, DeviceCoverage, DownDevice
+from .coverage import (
+    RECENT_DAYS,
+    Coverage,
+    Dashboard,
+    DayPoint,
+    DeviceCoverage,
+    DownDevice,
+    lost_within,
+)
 from .models import (
     AreaMonthlyTotal,
     DailyCount,
@@ -63,15 +71,18 @@ class DeviceState:
     since_change_id: int  # the status change that began the spell
 
 
-def device_states(*, code: str, as_of: dt.date) -> dict[int, DeviceState]:
-    """Devices in the area that were broken, at the vendor or retired on `as_of`.
+def device_states(*, code: str, as_of: dt.date, devices=None) -> dict[int, DeviceState]:
+    """Devices in the area (and among `devices`, if given) that were broken, at the vendor or
+    retired on `as_of`.
 
     One query over the status timeline (a few rows per device that ever failed); a device with
     no change on or before the day was operational.
     """
+    changes = DeviceStatusChange.objects.filter(_in_area(code, "device__sub_district__code"))
+    if devices is not None:
+        changes = changes.filter(device__in=devices)
     changes = (
-        DeviceStatusChange.objects.filter(_in_area(code, "device__sub_district__code"))
-        .filter(effective_on__lte=as_of, device__commissioned_on__lte=as_of)
+        changes.filter(effective_on__lte=as_of, device__commissioned_on__lte=as_of)
         .order_by("device_id", "effective_on", "id")
         .values_list(
             "id",
@@ -149,8 +160,33 @@ def _spell_figures(states: dict[int, DeviceState], as_of: dt.date):
     return averages, reported
 
 
+def _unrecorded_by_sub_district(codes: set[str], as_of: dt.date) -> dict[str, int]:
+    """What each of these kecamatan still had to record on the day (eligible - recorded, at
+    least 0), in three queries whatever their number; for capping the down stations' estimates
+    where the page does not already have their kecamatan's figures."""
+    if not codes:
+        return {}
+    eligible = dict(
+        EligiblePopulation.objects.current(as_of)
+        .filter(sub_district__in=codes)
+        .values("sub_district_id")
+        .annotate(total=Sum("eligible"))
+        .values_list("sub_district_id", "total")
+        .order_by()
+    )
+    recorded = _recorded_by_device(
+        RecordingDevice.objects.filter(sub_district__in=codes), as_of, "child"
+    )
+    return {
+        code: max(eligible.get(code, 0) - recorded.get(code, (0, 0, 0))[0], 0) for code in codes
+    }
+
+
 def _down_devices(
-    states: dict[int, DeviceState], as_of: dt.date, averages: dict[int, Decimal]
+    states: dict[int, DeviceState],
+    as_of: dt.date,
+    averages: dict[int, Decimal],
+    unrecorded: dict[str, int],
 ) -> list[DownDevice]:
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}  # translated once
     down_statuses = DeviceStatus.down()
@@ -166,6 +202,7 @@ def _down_devices(
             days_down=(as_of - s.since).days,
             url=f"/alat/{s.serial}/",
             daily_average_before=averages.get(s.device_id, Decimal(0)),
+            unrecorded_in_sub_district=unrecorded.get(s.sub_district_code, 0),
         )
         for s in states.values()
         if s.status in down_statuses
@@ -246,14 +283,15 @@ def _child_areas(code: str, level: int, as_of: dt.date) -> list[tuple[str, str, 
 
 
 def _recorded_by_device(devices, as_of: dt.date, key: str):
-    """(recorded to date, last 7 days, reports on the day) per `key` of the given devices.
+    """(recorded to date, last 7 days, reports on the day, recorded on the day) per `key` of the
+    given devices.
 
     Whole months come from the device-month totals; only the raw counts of the current month
     (and of the last 7 days) are read, so the cost does not grow with the years of data.
     """
     this_month = month_start(as_of)
     week_start = as_of - dt.timedelta(days=RECENT_DAYS - 1)
-    figures: dict = defaultdict(lambda: [0, 0, 0])
+    figures: dict = defaultdict(lambda: [0, 0, 0, 0])
     for row in (
         DeviceMonthlyTotal.objects.filter(device__in=devices, month__lt=this_month)
         .annotate(key=_key(key))
@@ -272,12 +310,14 @@ def _recorded_by_device(devices, as_of: dt.date, key: str):
             month=Sum("count", filter=Q(date__gte=this_month)),
             recent=Sum("count", filter=Q(date__gte=week_start)),
             today=Count("id", filter=Q(date=as_of)),
+            on_day=Sum("count", filter=Q(date=as_of)),
         )
         .order_by()
     ):
         figures[row["key"]][0] += row["month"] or 0
         figures[row["key"]][1] += row["recent"] or 0
         figures[row["key"]][2] += row["today"] or 0
+        figures[row["key"]][3] += row["on_day"] or 0
     return figures
 
 
@@ -300,8 +340,16 @@ def _last_reports(devices, as_of: dt.date) -> dict[int, tuple[str, dt.date | Non
     }
 
 
+def series_end(as_of: dt.date, last_report: dt.date | None) -> dt.date:
+    """Where the charts end: `as_of`, or the last report when it lies before the two years up to
+    `as_of` (an area that stopped in 2012, looked at today, still shows its data)."""
+    if last_report and last_report <= as_of - dt.timedelta(days=SERIES_DAYS):
+        return last_report
+    return as_of
+
+
 def _series(code: str, level: int, as_of: dt.date, recorded_total: int) -> list[DayPoint]:
-    """The area's recorded count per day over the last two years up to `as_of`."""
+    """The area's recorded count per day over the two years up to `as_of` (the series' end)."""
     first = as_of - dt.timedelta(days=SERIES_DAYS - 1)
     if level == 0:
         rows, amount = ProvinceDailyTotal.objects.all(), "recorded"
@@ -421,17 +469,24 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         for sub_district, day in _last_reports(in_area, as_of).values():
             if day and (sub_district not in last_report or day > last_report[sub_district]):
                 last_report[sub_district] = day
-    down_devices = _down_devices(states, as_of, averages)
-    lost = defaultdict(int)
+    down_codes = {s.sub_district_code for s in states.values() if s.status in DeviceStatus.down()}
+    if level == 2:  # the children are the kecamatan: their figures are at hand
+        unrecorded = {
+            c: max(eligible.get(c, 0) - recorded.get(c, (0, 0, 0))[0], 0) for c in down_codes
+        }
+    else:
+        unrecorded = _unrecorded_by_sub_district(down_codes, as_of)
+    down_devices = _down_devices(states, as_of, averages, unrecorded)
+    down_by_child = defaultdict(list)
     for down in down_devices:
-        lost[down.sub_district_code[:length]] += down.recordings_lost
+        down_by_child[down.sub_district_code[:length]].append(down)
     not_working = defaultdict(list)
     for state in states.values():
         not_working[state.sub_district_code[:length]].append(state)
 
     children = []
     for child_code, name, last in child_rows:
-        done, recent, reports_today = recorded.get(child_code, (0, 0, 0))
+        done, recent, reports_today = recorded.get(child_code, (0, 0, 0))[:3]
         in_service = devices.get(child_code, {"total": 0, "capacity": 0})
         out = not_working[child_code]
         retired = [s for s in out if s.status == DeviceStatus.RETIRED]
@@ -457,7 +512,9 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
                 last_report=last or last_report.get(child_code),
                 not_reported=max(working - working_reports, 0),
                 follow_up=follow_up.get(child_code, 0),
-                recordings_lost=lost[child_code],
+                recordings_lost=lost_within(
+                    down_by_child[child_code], max(eligible.get(child_code, 0) - done, 0)
+                ),
             )
         )
 
@@ -469,12 +526,14 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         deadline=max((c.deadline for c in children if c.deadline), default=None),
     )
     _sum_children(total, children)
+    end = series_end(as_of, total.last_report)
     return Dashboard(
         total=total,
         children=children,
-        series=_series(code, level, as_of, total.recorded),
+        series=_series(code, level, end, total.recorded),
         sources=sources,
         down_devices=down_devices,
+        series_end=end,
     )
 
 
@@ -489,7 +548,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
     for device in devices.order_by("serial"):
         state = states.get(device.pk)
         status = state.status if state else DeviceStatus.OPERATIONAL
-        done, recent, today = figures.get(device.pk, (0, 0, 0))
+        done, recent, today, on_day = figures.get(device.pk, (0, 0, 0, 0))
         rows.append(
             DeviceCoverage(
                 serial=device.serial,
@@ -502,6 +561,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
                 recorded_last_7_days=recent,
                 last_report=last_reports.get(device.pk, (None, None))[1],
                 reported_today=today > 0,
+                recorded_on_day=on_day if today else None,
                 down_since=state.since if state else None,
                 days_down=(as_of - state.since).days if state else 0,
                 follow_up=follow_up.get(device.pk, 0),
@@ -509,10 +569,13 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
         )
     in_service = [r for r in rows if r.status != DeviceStatus.RETIRED]
     down = [r for r in in_service if r.status in DeviceStatus.down()]
-    working = [r for r in in_service if r.status not in DeviceStatus.down()]
+    working = [r for r in in_service if DeviceStatus.expected_to_report(r.status)]
     longest = max(down, key=lambda r: r.days_down, default=None)
-    down_devices = _down_devices(states, as_of, _spell_figures(states, as_of)[0])
     eligible, sources = _eligible_by_child(code, 8, as_of)
+    unrecorded = max(eligible.get(code, 0) - sum(r.recorded for r in rows), 0)
+    down_devices = _down_devices(
+        states, as_of, _spell_figures(states, as_of)[0], {code: unrecorded}
+    )
     deadline = _deadline_by_child(code, 8, as_of).get(code[:5])
     total = Coverage(
         code=code,
@@ -531,14 +594,16 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
         last_report=max((r.last_report for r in rows if r.last_report), default=None),
         not_reported=sum(1 for r in working if not r.reported_today),
         follow_up=sum(r.follow_up for r in rows),
-        recordings_lost=sum(d.recordings_lost for d in down_devices),
+        recordings_lost=lost_within(down_devices, unrecorded),
     )
+    end = series_end(as_of, total.last_report)
     return Dashboard(
         total=total,
         children=rows,
-        series=_series(code, 3, as_of, total.recorded),
+        series=_series(code, 3, end, total.recorded),
         sources=sources,
         down_devices=down_devices,
+        series_end=end,
     )
 
 

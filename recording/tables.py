@@ -136,7 +136,7 @@ def down_devices_html(devices, *, as_of: dt.date) -> str:
         "kec": gettext("Kec."),
         "since": gettext("sejak %(day)s"),
         "days": gettext("%(n)s hari"),
-        "lost": gettext("± %(n)s orang tidak terekam"),
+        "lost": gettext("perkiraan ± %(n)s orang belum terekam"),
     }
     lines = []
     for d in devices:
@@ -220,10 +220,11 @@ def _num(**extra):
 
 CELL_TEXTS = {
     "not_finishing": _("tidak selesai"),
+    "done": _("Selesai"),
+    "days_after_deadline": _("+%(days)s hari"),
     "longest_down": _("terlama %(days)s hari"),
     "down_since": _("sejak %(day)s (%(days)s hari)"),
-    "yes": _("ya"),
-    "no": _("tidak"),
+    "not_reported": _("belum lapor"),
 }
 
 
@@ -296,6 +297,14 @@ class DashboardTable(FixedPageSize, tables.Table):
         return html_of('<a href="{}?as_of={}">{}</a>', url, self.as_of.isoformat(), text)
 
 
+def _days_after_deadline(c: Coverage) -> int:
+    """How many days after its deadline an area finishes at its current pace (0: in time)."""
+    projected = c.projected_completion
+    if c.done or projected is None or c.deadline is None or projected <= c.deadline:
+        return 0
+    return (projected - c.deadline).days
+
+
 def _area_row_class(record, **kwargs) -> str:
     if record.no_working_device:
         return "down-all"
@@ -366,6 +375,8 @@ class AreaCoverageTable(DashboardTable):
     def render_projected_completion(self, record, value):
         if not record.eligible:
             return EMPTY
+        if record.done:
+            return self.text["done"]
         if value is None:
             return html_of('<span class="late">{}</span>', self.text["not_finishing"])
         text = self.fmt.day(value)
@@ -378,7 +389,15 @@ class AreaCoverageTable(DashboardTable):
         key = "done" if record.done else record.progress
         if key not in self._badges:
             self._badges[key] = progress_badge(record)
-        return self._badges[key]
+        late = _days_after_deadline(record)
+        if not late:
+            return self._badges[key]
+        # The status and the projection read together: "Berisiko +21 hari".
+        return html_of(
+            '{}<span class="days"> {}</span>',
+            self._badges[key],
+            self.text["days_after_deadline"] % {"days": self.fmt.int(late)},
+        )
 
     def render_devices(self, record, value):
         return self.fmt.int(value)
@@ -418,11 +437,12 @@ class DeviceCoverageTable(DashboardTable):
     recorded_last_7_days = tables.Column(verbose_name=_("Terekam 7 hari"), attrs=_num())
     daily_average = tables.Column(verbose_name=_("Rata-rata/hari"), attrs=_num())
     last_report = tables.Column(verbose_name=_("Laporan terakhir"))
-    reported_today = tables.Column(verbose_name=_("Lapor hari ini"))
+    reported_today = tables.Column(verbose_name=_("Jumlah hari ini"), attrs=_num())
     follow_up = tables.Column(verbose_name=_("Tindak lanjut"), attrs=_num())
 
     sort_keys = {
         "status": lambda d: (DEVICE_STATUS_RANK.get(d.status, 9), d.days_down),
+        "reported_today": lambda d: d.recorded_on_day,
     }
 
     class Meta(DashboardTable.Meta):
@@ -433,7 +453,7 @@ class DeviceCoverageTable(DashboardTable):
         super().__init__(data, as_of=as_of, **kwargs)
         if today is not None and as_of != today:
             # The column says which day it is about when that day is not today.
-            self.columns["reported_today"].column.verbose_name = gettext("Lapor %(day)s") % {
+            self.columns["reported_today"].column.verbose_name = gettext("Jumlah %(day)s") % {
                 "day": self.fmt.day(as_of, "j M")
             }
 
@@ -467,11 +487,12 @@ class DeviceCoverageTable(DashboardTable):
         return self.fmt.day(value)
 
     def render_reported_today(self, record, value):
-        if _device_is_down(record) or record.status == DeviceStatus.RETIRED:
-            return EMPTY  # not expected to report
+        """The day's count; a working station without one is marked as not reported."""
         if value:
-            return self.text["yes"]
-        return html_of('<span class="late">{}</span>', self.text["no"])
+            return self.fmt.int(record.recorded_on_day)
+        if not DeviceStatus.expected_to_report(record.status):
+            return EMPTY
+        return html_of('<span class="late">{}</span>', self.text["not_reported"])
 
     def render_follow_up(self, record, value):
         return html_of("<strong>{}</strong>", self.fmt.int(value)) if value else "0"

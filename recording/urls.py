@@ -1,6 +1,13 @@
 from django.urls import path, re_path, register_converter
 
-from . import entry_views, import_views, repair_list_views, repair_views, views
+from . import (
+    count_templates,
+    entry_views,
+    import_views,
+    repair_list_views,
+    repair_views,
+    views,
+)
 from .validators import SerialConverter
 
 register_converter(SerialConverter, "serial")
@@ -21,5 +28,6 @@ urlpatterns = [
     path("entri/", entry_views.entry, name="entry"),
     path("impor/", import_views.upload, name="count_import_upload"),
     path("impor/<int:pk>/", import_views.preview, name="count_import"),
+    path("impor/templat/", count_templates.count_template, name="count_template"),
     path("tentang-data/", views.data_sources, name="data_sources"),
 ]

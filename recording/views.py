@@ -6,14 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from common.clock import default_day
 from common.downloads import unknown_format_response
-from districts.selectors import (
-    NATIONAL,
-    region_ancestors,
-    region_for_user,
-    region_level,
-    user_scope,
-)
+from districts.selectors import NATIONAL, region_crumbs, region_get, region_level, user_scope
 
 from . import charts, exports
 from .coverage import Coverage
@@ -38,7 +33,8 @@ def _as_of(request):
     """The requested day, or the form carrying the error (the caller answers 400)."""
     form = AsOfForm(request.GET or None)
     if not request.GET.get("as_of"):
-        return timezone.localdate(), AsOfForm(initial={"as_of": timezone.localdate()})
+        day = default_day()
+        return day, AsOfForm(initial={"as_of": day})
     if form.is_valid():
         return form.cleaned_data["as_of"], form
     return None, form
@@ -64,7 +60,10 @@ DOWN_LISTED = 30
 @require_safe
 def region(request, code: str = NATIONAL):
     """The dashboard of an area as of a day, or its children rows as CSV/XLSX (`?_export=`)."""
-    region_obj = region_for_user(request.user, code)
+    scope = user_scope(request.user)
+    if not scope.covers(code):
+        raise Http404("Wilayah di luar area Anda.")
+    region_obj = region_get(code)
     as_of, form = _as_of(request)
     export_format = request.GET.get("_export")
     if export_format is not None and export_format not in exports.FORMATS:
@@ -74,7 +73,7 @@ def region(request, code: str = NATIONAL):
         "region": region_obj,
         "code": code,
         "level": level,
-        "ancestors": region_ancestors(region_obj) if region_obj else [],
+        "crumbs": region_crumbs(scope, region_obj),
         "form": form,
         "as_of": as_of,
     }
@@ -103,6 +102,7 @@ def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
         "table": table,
         "child_label": CHILD_LABELS[level],
         "is_today": as_of == today,
+        "stale_days": (as_of - total.last_report).days if dashboard.stale else 0,
         "progress_badge": progress_badge(total),
         "days_overdue": -total.days_left if total.days_left and total.days_left < 0 else 0,
         "projected_late_days": (
@@ -138,10 +138,16 @@ def device(request, serial: str):
         ),
         serial=serial,
     )
-    if not user_scope(request.user).covers(device_obj.sub_district_id):
+    scope = user_scope(request.user)
+    if not scope.covers(device_obj.sub_district_id):
         raise Http404("Alat di luar area Anda.")
     as_of, form = _as_of(request)
-    context = {"device": device_obj, "form": form, "as_of": as_of}
+    context = {
+        "device": device_obj,
+        "form": form,
+        "as_of": as_of,
+        "crumbs": region_crumbs(scope, device_obj.sub_district),
+    }
     if as_of is None:
         return render(request, "recording/device.html", context, status=400)
     context["totals"] = device_total(device=device_obj, as_of=as_of)

@@ -257,6 +257,13 @@ APP_CASES: dict[str, Case] = {
         post=row(LOGIN, SAVED, FORBIDDEN, SAVED, SAVED, SAVED, SAVED),
         data=_upload_data,
     ),
+    "count_template": Case(
+        "/impor/templat/?format=csv&date=2012-04-16",
+        # Everyone who may enter counts gets a file of their own area's devices (an outsider's
+        # lists none of OKU Timur's: the matrix checks every page shown to them).
+        get=row(LOGIN, OK, FORBIDDEN, OK, OK, OK, OK),
+        post=row(LOGIN, NOT_ALLOWED, FORBIDDEN, *[NOT_ALLOWED] * 4),
+    ),
     "count_import": Case(
         lambda w: reverse("count_import", args=[w.count_import.pk]),
         # An upload is its uploader's (and a superuser's) only. Showing the preview keeps what

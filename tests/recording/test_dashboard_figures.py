@@ -124,8 +124,51 @@ def test_a_repaired_device_counts_as_working_again(loaded):
 
 @pytest.mark.parametrize("code", ["", "16", "16.08", "16.08.12"])
 def test_query_count_is_fixed(loaded, code, django_assert_max_num_queries):
-    with django_assert_max_num_queries(13):
+    # National and province pages read three more when stations are down: what their
+    # kecamatan still had to record, which caps the estimate of people not recorded.
+    with django_assert_max_num_queries(16):
         _dashboard(code)
+
+
+def _unrecorded(code: str, as_of: dt.date) -> int:
+    """Eligible minus recorded for one kecamatan, straight from the stored rows."""
+    from districts.models import EligiblePopulation
+
+    eligible = (
+        EligiblePopulation.objects.filter(sub_district=code, as_of__lte=as_of)
+        .order_by("-as_of")
+        .values_list("eligible", flat=True)
+        .first()
+    )
+    recorded = sum(
+        DailyCount.objects.filter(device__sub_district=code, date__lte=as_of).values_list(
+            "count", flat=True
+        )
+    )
+    return max(eligible - recorded, 0)
+
+
+@pytest.mark.parametrize("code", ["", "16", "16.08", "16.08.12"])
+def test_the_estimate_of_people_not_recorded_never_exceeds_what_was_left(loaded, code):
+    """Years after the story the two stations are still "down": days down × their pace would
+    claim more people than live in their kecamatan (683.834 in one of 42.577). Capped, each
+    station's estimate is what its kecamatan still had to record, on every level."""
+    much_later = dt.date(2026, 11, 30)
+    dashboard = _dashboard(code, much_later)
+    caps = {"16.08.12": _unrecorded("16.08.12", much_later)}
+    caps["16.08.20"] = _unrecorded("16.08.20", much_later)
+    down = {d.sub_district_code: d for d in dashboard.down_devices if d.sub_district_code in caps}
+    if code == "16.08.12":
+        assert set(down) == {"16.08.12"}
+    else:
+        assert set(down) == {"16.08.12", "16.08.20"}
+    for kecamatan, device in down.items():
+        assert device.days_down > 5_000
+        assert device.daily_average_before * device.days_down > caps[kecamatan]
+        assert device.recordings_lost == caps[kecamatan]
+    assert dashboard.total.recordings_lost <= dashboard.total.remaining
+    if code == "16.08":
+        assert dashboard.total.recordings_lost == caps["16.08.12"] + caps["16.08.20"]
 
 
 def test_recordings_lost_while_down_are_estimated_from_the_pace_before(loaded):

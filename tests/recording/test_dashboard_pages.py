@@ -56,13 +56,15 @@ def test_down_stations_are_listed_with_their_days_down(oku_timur_page):
     assert "SMS-1608-20-1" in items[1] and "11 hari" in items[1]
     assert 'href="/alat/SMS-1608-12-1/?as_of=2012-04-16"' in items[0]
     assert "Di vendor" in items[0] and "Buay Madang Timur" in items[0]
-    assert re.search(r"± [\d.]+ orang tidak terekam", items[0])
+    assert re.search(r"perkiraan ± [\d.]+ orang belum terekam", items[0])
 
 
 def test_kecamatan_without_a_working_device_is_flagged_loudly(oku_timur_page):
     html = oku_timur_page
     critical = html.split('class="alert-box critical"', 1)[1].split("</section>", 1)[0]
-    assert "Tidak ada alat yang berfungsi" in critical
+    # The regency has working stations: the headline names the kecamatan that have none.
+    assert "2 kecamatan tanpa alat yang berfungsi" in critical
+    assert "Tidak ada alat yang berfungsi" not in critical
     assert "Buay Madang Timur" in critical and "Buay Pemuka Bangsa Raja" in critical
     row = next(r for r in _rows(html) if "16.08.12" in r)
     assert re.match(r'<tr class="down-all\b', row)

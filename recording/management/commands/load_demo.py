@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 
 from recording import demo
 
-DEMO_URL = "http://127.0.0.1:8000/"
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 
 def _number(value, decimals=None) -> str:
@@ -30,8 +30,14 @@ class Command(BaseCommand):
             help="Password for all four demo logins (default: $DEMO_PASSWORD, else a fresh "
             "random one on every run).",
         )
+        parser.add_argument(
+            "--address",
+            default=DEFAULT_ADDRESS,
+            help="HOST:PORT the server will listen on, for the address printed with the logins "
+            f"(default: {DEFAULT_ADDRESS}; `bootstrap.py demo ADDRESS` passes its own).",
+        )
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, address, **options):
         started = time.monotonic()
         result = demo.demo_load(password=password)
         elapsed = time.monotonic() - started
@@ -61,7 +67,12 @@ class Command(BaseCommand):
             (login.username, login.role, login.area, login.password) for login in result.logins
         ]
         widths = [max(len(row[i]) for row in logins) for i in range(4)]
-        self.stdout.write(f"\nMasuk di {DEMO_URL} dengan:")
+        # runserver takes "PORT", "HOST:PORT" or "HOST" alone.
+        if address.isdigit():
+            host = f"127.0.0.1:{address}"
+        else:
+            host = address if ":" in address else f"{address}:8000"
+        self.stdout.write(f"\nMasuk di http://{host}/ dengan:")
         for row in logins:
             cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             self.stdout.write(("  " + "  ".join(cells)).rstrip())
