@@ -401,3 +401,29 @@ def test_a_days_entry_by_keyboard_from_the_date_field(sessions, size):
     ).to_be_focused()
     assert not DailyCount.objects.filter(date=EMPTY_DAY).exists()
     _screenshot(page, f"{size}-entry-keyboard")
+
+
+# --- Charts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_charts_are_read_out_and_their_links_reached_by_keyboard(sessions, size):
+    """Each chart is named for a screen reader; the coverage bars are links, named with their
+    figures, that Tab reaches in order and Enter opens."""
+    page = sessions(size, ADMIN).page
+    page.goto(f"/wilayah/16.08/?as_of={STORY_DAY}")
+    expect(page.get_by_role("img", name=re.compile(r"^Perekaman kumulatif"))).to_have_count(1)
+    expect(page.get_by_role("img", name=re.compile(r"^Terekam per minggu"))).to_have_count(1)
+    chart = page.get_by_role("group", name="Cakupan per kecamatan")
+    links = chart.get_by_role("link")
+    expect(links).to_have_count(20)
+    lowest = chart.get_by_role("link", name="Buay Madang Timur: 49,0% (20.879 dari 42.577)")
+    # Tab from the section's heading: the chart's first bar, the lowest coverage.
+    page.locator(".children h2").evaluate("heading => { heading.tabIndex = -1; heading.focus(); }")
+    page.keyboard.press("Tab")
+    expect(lowest).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(links.nth(1)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/wilayah/16\.08\.12/\?as_of={STORY_DAY}$"))
