@@ -429,7 +429,7 @@ def test_a_refused_save_sums_up_its_errors_at_the_top_with_links_to_the_inputs(
         tag = re.search(rf'<input [^>]*id="{target}"[^>]*>', page).group(0)
         pk = target.split("-")[1]
         assert 'aria-invalid="true"' in tag and f'aria-describedby="pesan-{pk}"' in tag
-    assert 'id="pesan-' in page
+        assert f'<td colspan="7" id="pesan-{pk}">' in page
     assert not DailyCount.objects.exists()
 
 
