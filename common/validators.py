@@ -8,9 +8,10 @@ right would not match what is stored.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .days import format_day
 from .text import control_character
 
 # e-KTP recording began in 2011; nothing the product keeps or shows is older than 2010. The
@@ -44,8 +45,8 @@ def known_day_error(day: dt.date) -> str | None:
         _("Tanggal %(day)s di luar rentang yang dikenal aplikasi (%(first)s sampai %(last)s).")
         % {
             "day": day.isoformat(),
-            "first": formats.date_format(EARLIEST_DAY, "j F Y"),
-            "last": formats.date_format(latest, "j F Y"),
+            "first": format_day(EARLIEST_DAY),
+            "last": format_day(latest),
         }
     )
 

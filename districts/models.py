@@ -11,6 +11,7 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from common.days import format_day
 from common.validators import validate_known_day, validate_no_control_characters
 
 from .choices import RegencyKind, Role
@@ -209,7 +210,7 @@ class Campaign(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.regency.name}, s.d. {self.deadline:%d-%m-%Y})"
+        return f"{self.name} ({self.regency.name}, s.d. {format_day(self.deadline)})"
 
 
 class AreaAssignment(models.Model):

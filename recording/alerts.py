@@ -16,6 +16,7 @@ from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from common.days import format_day
 from districts.choices import Role
 from districts.models import AreaAssignment, Regency
 
@@ -78,7 +79,7 @@ class RegencyDigest:
 
     @property
     def subject(self) -> str:
-        return f"[e-KTP] Ringkasan alat — {self.name}, {self.as_of:%d-%m-%Y}"
+        return f"[e-KTP] Ringkasan alat — {self.name}, {format_day(self.as_of)}"
 
 
 def _recipients_by_regency() -> dict[str, set[str]]:

@@ -270,7 +270,7 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
         "recorded": fmt_int(recorded_now),
         "eligible": fmt_int(total.eligible),
         "percent": fmt_percent(total.coverage_percent),
-        "day": fmt_day(as_of, "j F Y"),
+        "day": fmt_day(as_of, "j M Y"),
     }
     keys = [
         ("key-cumulative", gettext("Terekam kumulatif")),

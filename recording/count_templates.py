@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from common.clock import default_day
+from common.days import default_day
 from common.downloads import csv_download, xlsx_table_download
 from districts.selectors import user_scope
 

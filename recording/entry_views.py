@@ -81,6 +81,10 @@ class EntryRow:
         return self.state.status if self.state else DeviceStatus.OPERATIONAL
 
     @property
+    def status_label(self) -> str:
+        return DeviceStatus(self.status_on_day).label
+
+    @property
     def expected_to_report(self) -> bool:
         return DeviceStatus.expected_to_report(self.status_on_day)
 

@@ -120,7 +120,7 @@ def xlsx_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
         filename=filename(dashboard, as_of, "xlsx"),
         sheet_title=gettext("Cakupan"),
         title=gettext("Cakupan perekaman e-KTP: %(area)s, keadaan per %(day)s")
-        % {"area": area, "day": fmt_day(as_of, "j F Y")},
+        % {"area": area, "day": fmt_day(as_of, "j M Y")},
         labels=labels(devices=_devices_level(dashboard)),
         rows=map(_xlsx_values, export_rows(dashboard)),
         total=_xlsx_values({**area_row(total), "name": gettext("Jumlah")}),

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from common.clock import default_day
+from common.days import default_day
 from common.validators import known_day_error, validate_no_control_characters
 from ektp_tracker.parsing import CellError, parse_whole_number
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.days import format_day
 from common.validators import validate_known_day, validate_no_control_characters
 from districts.models import SubDistrict
 
@@ -179,7 +180,7 @@ class Repair(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.device} rusak {self.reported_on:%d-%m-%Y}"
+        return f"{self.device} rusak {format_day(self.reported_on)}"
 
     @property
     def is_open(self) -> bool:

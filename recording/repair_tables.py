@@ -221,7 +221,7 @@ def xlsx_response(repairs, *, today: dt.date) -> HttpResponse:
         filename=_filename(today, "xlsx"),
         sheet_title=gettext("Perbaikan terbuka"),
         title=gettext("Perbaikan alat perekaman yang masih terbuka, keadaan per %(day)s")
-        % {"day": formats.date_format(today, "j F Y")},
+        % {"day": formats.date_format(today, "j M Y")},
         labels=xlsx_labels(),
         rows=([_xlsx_value(key, row[key]) for key in KEYS] for row in map(export_row, repairs)),
         wide={"symptom"},
@@ -290,7 +290,7 @@ def vendor_xlsx_response(figures, *, today: dt.date) -> HttpResponse:
         filename=_vendor_filename(today, "xlsx"),
         sheet_title=gettext("Laporan vendor"),
         title=gettext("Laporan vendor, keadaan per %(day)s")
-        % {"day": formats.date_format(today, "j F Y")},
+        % {"day": formats.date_format(today, "j M Y")},
         labels=vendor_labels(),
         rows=([row[key] for key in VENDOR_KEYS] for row in map(vendor_row, figures)),
         wide={"vendor", "contact"},

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from common.days import format_day
 from districts.selectors import region_crumbs, user_scope
 
 from . import repairs
@@ -47,7 +48,7 @@ def _report(device, data, user) -> str:
     )
     return gettext("Kerusakan alat %(serial)s dilaporkan: tidak beroperasi sejak %(day)s.") % {
         "serial": device.serial,
-        "day": f"{data['reported_on']:%d-%m-%Y}",
+        "day": format_day(data["reported_on"]),
     }
 
 
@@ -63,7 +64,7 @@ def _ship(device, data, user) -> str:
     return gettext("Alat %(serial)s tercatat dikirim ke %(vendor)s pada %(day)s.") % {
         "serial": device.serial,
         "vendor": data["vendor"].name,
-        "day": f"{data['shipped_on']:%d-%m-%Y}",
+        "day": format_day(data["shipped_on"]),
     }
 
 
@@ -73,7 +74,7 @@ def _return(device, data, user) -> str:
     )
     return gettext("Alat %(serial)s kembali dari vendor dan beroperasi lagi sejak %(day)s.") % {
         "serial": device.serial,
-        "day": f"{data['returned_on']:%d-%m-%Y}",
+        "day": format_day(data["returned_on"]),
     }
 
 
@@ -83,7 +84,7 @@ def _fix(device, data, user) -> str:
     )
     return gettext("Alat %(serial)s diperbaiki di tempat dan beroperasi lagi sejak %(day)s.") % {
         "serial": device.serial,
-        "day": f"{data['fixed_on']:%d-%m-%Y}",
+        "day": format_day(data["fixed_on"]),
     }
 
 
@@ -97,7 +98,7 @@ def _replace(device, data, user) -> str:
     )
     return gettext(
         "Alat %(serial)s diganti dengan alat baru %(new)s mulai %(day)s; alat lama dipensiunkan."
-    ) % {"serial": device.serial, "new": new.serial, "day": f"{data['replaced_on']:%d-%m-%Y}"}
+    ) % {"serial": device.serial, "new": new.serial, "day": format_day(data["replaced_on"])}
 
 
 @dataclass(frozen=True)

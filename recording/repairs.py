@@ -18,6 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from common.days import format_day
+
 from .choices import TRANSITIONS, DeviceStatus, RepairEvent
 from .models import DeviceStatusChange, RecordingDevice, Repair, Vendor
 
@@ -72,7 +74,7 @@ def _check_day(device: RecordingDevice, day: dt.date, *, not_before: dt.date | N
     today = timezone.localdate()
     if day > today:
         raise RepairRefused(
-            f"Tanggal {what} {day:%d-%m-%Y} belum terjadi (hari ini {today:%d-%m-%Y})."
+            f"Tanggal {what} {format_day(day)} belum terjadi (hari ini {format_day(today)})."
         )
     last = (
         DeviceStatusChange.objects.filter(device=device)
@@ -90,7 +92,7 @@ def _check_day(device: RecordingDevice, day: dt.date, *, not_before: dt.date | N
     floor, reason = max(floors, key=lambda f: f[0])
     if day < floor:
         raise RepairRefused(
-            f"Tanggal {what} {day:%d-%m-%Y} tidak boleh sebelum {floor:%d-%m-%Y} ({reason})."
+            f"Tanggal {what} {format_day(day)} tidak boleh sebelum {format_day(floor)} ({reason})."
         )
 
 

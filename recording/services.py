@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Sum, prefetch_related_objects
 from django.utils import timezone
 
+from common.days import format_day
 from districts.models import Campaign, EligiblePopulation
 from ektp_tracker.parsing import format_number
 
@@ -215,7 +216,7 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DEVICE,
-                    f"alat {device.serial} tanggal {row.date:%d-%m-%Y} sudah ada di baris "
+                    f"alat {device.serial} tanggal {format_day(row.date)} sudah ada di baris "
                     f"{seen_lines[key]}; satu alat hanya satu jumlah per hari.",
                 )
             )
@@ -226,8 +227,8 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"alat {device.serial}: tanggal {row.date:%d-%m-%Y} belum terjadi "
-                    f"(hari ini {today:%d-%m-%Y}).",
+                    f"alat {device.serial}: tanggal {format_day(row.date)} belum terjadi "
+                    f"(hari ini {format_day(today)}).",
                 )
             )
         if row.date < device.commissioned_on:
@@ -236,7 +237,8 @@ def _check_rows(
                     row.line,
                     Column.DATE,
                     f"alat {device.serial} baru beroperasi sejak "
-                    f"{device.commissioned_on:%d-%m-%Y}; tanggal {row.date:%d-%m-%Y} terlalu awal.",
+                    f"{format_day(device.commissioned_on)}; tanggal {format_day(row.date)} "
+                    "terlalu awal.",
                 )
             )
         start = campaign_starts.get(device.sub_district.regency_id)
@@ -246,7 +248,7 @@ def _check_rows(
                     row.line,
                     Column.DATE,
                     f"alat {device.serial}: perekaman di wilayah ini baru dimulai "
-                    f"{start:%d-%m-%Y}; tanggal {row.date:%d-%m-%Y} terlalu awal.",
+                    f"{format_day(start)}; tanggal {format_day(row.date)} terlalu awal.",
                 )
             )
         if _status_on(timeline, device.pk, row.date) == DeviceStatus.RETIRED:
@@ -254,7 +256,7 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"alat {device.serial} sudah dipensiunkan pada {row.date:%d-%m-%Y}; "
+                    f"alat {device.serial} sudah dipensiunkan pada {format_day(row.date)}; "
                     f"catat jumlahnya pada alat penggantinya.",
                 )
             )
@@ -374,7 +376,7 @@ def daily_counts_check(
                     row.line,
                     Column.COUNT,
                     f"alat {device.serial} tercatat {DeviceStatus(status).label.lower()} "
-                    f"pada {row.date:%d-%m-%Y}, tetapi ada {format_number(row.count)} terekam.",
+                    f"pada {format_day(row.date)}, tetapi ada {format_number(row.count)} terekam.",
                 )
             )
     _check_eligible(valid, today, check.warnings)

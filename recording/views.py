@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from common.clock import default_day
+from common.days import default_day
 from common.downloads import unknown_format_response
 from districts.selectors import NATIONAL, region_crumbs, region_get, region_level, user_scope
 

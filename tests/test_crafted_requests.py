@@ -264,7 +264,7 @@ def test_a_day_outside_the_known_years_is_a_400_naming_the_range(world, db):
     page = response.content.decode()
     assert (
         f"Tanggal 0001-01-01 di luar rentang yang dikenal aplikasi "
-        f"(1 Januari 2010 sampai 31 Desember {latest})."
+        f"(1 Jan 2010 sampai 31 Des {latest})."
     ) in page
     export = _answer(_client(world, "admin"), "get", "/wilayah/16.08/?as_of=0001-01-01&_export=csv")
     assert export.status_code == 400

@@ -78,7 +78,7 @@ def _enter_counts_with_the_keyboard(page: Page, screenshot):
     page.locator(".topbar").get_by_role("link", name="Entri harian").click()
     page.fill("#entry-date", DAY.isoformat())
     page.get_by_role("button", name="Tampilkan").click()
-    expect(page.locator("h1")).to_contain_text("17 April 2012")
+    expect(page.locator("h1")).to_contain_text("17 Apr 2012")
     page.get_by_role("link", name="Kec. Martapura").click()
     first = page.get_by_label("Jumlah terekam SMS-1608-01-1")
     second = page.get_by_label("Jumlah terekam SMS-1608-01-2")
@@ -145,7 +145,7 @@ def _upload_counts(page: Page):
     expect(rows).to_have_count(3)
     for row, (serial, count) in zip(rows.all(), UPLOADED.items(), strict=True):
         expect(row.locator("td").nth(1)).to_have_text(serial)
-        expect(row.locator("td").nth(2)).to_have_text("17-04-2012")
+        expect(row.locator("td").nth(2)).to_have_text("17 Apr 2012")
         expect(row.locator("td").nth(3)).to_have_text(str(count))
         expect(row.locator("td").nth(6)).to_have_text("baru")
     expect(rows.nth(1)).to_contain_text("listrik padam 2 jam")
@@ -165,7 +165,7 @@ def _report_fault(page: Page):
     page.fill("#id_symptom", "Kamera tidak terdeteksi")
     page.locator("main button[type=submit]").click()
     expect(page.locator(".messages .success")).to_have_text(
-        f"Kerusakan alat {BROKEN} dilaporkan: tidak beroperasi sejak 17-04-2012."
+        f"Kerusakan alat {BROKEN} dilaporkan: tidak beroperasi sejak 17 Apr 2012."
     )
 
 
@@ -175,7 +175,7 @@ def _dashboard(
     """Open an area's dashboard as of DAY, check that its figure and both charts count what was
     `added` on top of what was recorded `before` (in all, and this week), take its screenshot."""
     page.goto(f"/wilayah/{code + '/' if code else ''}?as_of={DAY.isoformat()}")
-    expect(page.locator(".as-of-line")).to_contain_text("Keadaan per 17 April 2012")
+    expect(page.locator(".as-of-line")).to_contain_text("Keadaan per 17 Apr 2012")
     total, week = before
     recorded = _id_number(total + added)
     expect(_stat(page, "Terekam")).to_have_text(recorded)

@@ -31,20 +31,20 @@ def test_on_the_demo_day_oku_timurs_admin_gets_one_email_about_the_two_stations(
     [message] = mailoutbox
     assert message.to == [OKU_TIMUR_ADMIN]
     assert message.subject == (
-        "[e-KTP] Ringkasan alat — Kabupaten Ogan Komering Ulu Timur, 16-04-2012"
+        "[e-KTP] Ringkasan alat — Kabupaten Ogan Komering Ulu Timur, 16 Apr 2012"
     )
     assert "ALAT TIDAK BEROPERASI LEBIH DARI 3 HARI (2)" in message.body
     buay_madang_timur = _body_line(message, "SMS-1608-12-1")
     assert "Kecamatan Buay Madang Timur" in buay_madang_timur
-    assert "sejak 02-04-2012, 14 hari tidak beroperasi" in buay_madang_timur
+    assert "sejak 2 Apr 2012, 14 hari tidak beroperasi" in buay_madang_timur
     assert "vendor Konsorsium PNRI" in buay_madang_timur
     buay_pemuka = _body_line(message, "SMS-1608-20-1")
     assert "Kecamatan Buay Pemuka Bangsa Raja" in buay_pemuka
-    assert "sejak 05-04-2012, 11 hari tidak beroperasi" in buay_pemuka
+    assert "sejak 5 Apr 2012, 11 hari tidak beroperasi" in buay_pemuka
     # Shipped 4 and 7 April with 14 agreed days: not late yet; every other station reported.
     assert "PERBAIKAN MELEWATI" not in message.body
     assert "BELUM MELAPOR" not in message.body
-    assert "1 email ringkasan terkirim per 16-04-2012." in output
+    assert "1 email ringkasan terkirim per 16 Apr 2012." in output
 
 
 def test_a_repair_past_the_vendors_days_is_listed_as_late(loaded, mailoutbox):
@@ -54,8 +54,8 @@ def test_a_repair_past_the_vendors_days_is_listed_as_late(loaded, mailoutbox):
     late = message.body.split("PERBAIKAN MELEWATI")[1].split("\n\n")[0]
     # Buay Madang Timur went on 4 April, due back 18 April; Buay Pemuka Bangsa Raja not yet due.
     assert (
-        "- SMS-1608-12-1, Kecamatan Buay Madang Timur: dikirim ke Konsorsium PNRI 04-04-2012, "
-        "seharusnya kembali 18-04-2012; terlambat 2 hari (tiket PNRI-20120404-160812)."
+        "- SMS-1608-12-1, Kecamatan Buay Madang Timur: dikirim ke Konsorsium PNRI 4 Apr 2012, "
+        "seharusnya kembali 18 Apr 2012; terlambat 2 hari (tiket PNRI-20120404-160812)."
     ) in late
     assert "SMS-1608-20-1" not in late
 
@@ -105,22 +105,22 @@ def test_silent_stations_and_late_repairs_go_to_the_admins_of_the_regency_and_pr
     output = _send("--as-of", "2012-04-16", "--silent-days", "2")
     aceh = [m for m in mailoutbox if "Aceh" in m.subject]
     assert [m.subject for m in aceh] == [
-        "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16-04-2012"
+        "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16 Apr 2012"
     ]  # nothing to say about Aceh Tenggara, whose station reported today
     [message] = aceh
     assert sorted(message.to) == ["acsel@acehselatan.example", "prov@aceh.example"]
     body = message.body
     assert "STASIUN BELUM MELAPOR 2 HARI ATAU LEBIH (2)" in body
     assert _body_line(message, "DIAM-1") == (
-        "- DIAM-1 (Kec. Bakongan #1), Kecamatan Bakongan: laporan terakhir 10-04-2012 "
+        "- DIAM-1 (Kec. Bakongan #1), Kecamatan Bakongan: laporan terakhir 10 Apr 2012 "
         "(6 hari lalu)."
     )
     assert "belum pernah melapor (7 hari sejak mulai beroperasi)" in _body_line(message, "BARU-1")
     assert "RAJIN-1" not in body
     # The station at the vendor is down (29 days) and late (27 days there, 14 agreed), and is
     # not also called silent.
-    assert "sejak 18-03-2012, 29 hari tidak beroperasi" in _body_line(message, "RUSAK-1")
-    assert "seharusnya kembali 03-04-2012; terlambat 13 hari" in body
+    assert "sejak 18 Mar 2012, 29 hari tidak beroperasi" in _body_line(message, "RUSAK-1")
+    assert "seharusnya kembali 3 Apr 2012; terlambat 13 hari" in body
     assert body.count("- RUSAK-1") == 2
     assert f"{len(mailoutbox)} email ringkasan terkirim" in output
 

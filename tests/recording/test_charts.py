@@ -64,7 +64,7 @@ def test_cumulative_line_has_a_point_per_day_and_ends_at_the_total():
     points = _points(svg)
     assert len(points) == 30
     assert points == sorted(points)  # left to right, rising
-    assert "Terekam 3.000 dari 10.000 wajib KTP (30,0%) per 16 April 2012." in svg
+    assert "Terekam 3.000 dari 10.000 wajib KTP (30,0%) per 16 Apr 2012." in svg
 
 
 def test_days_without_counts_are_flat_not_skipped():

@@ -68,8 +68,8 @@ def test_saving_the_same_value_changes_nothing(make_device):
     ("kwargs", "column", "words"),
     [
         ({"count": 301}, "count", ["301", "300", "3× kapasitas"]),
-        ({"date": dt.date(2012, 4, 21)}, "date", ["21-04-2012", "belum terjadi"]),
-        ({"date": dt.date(2011, 8, 31)}, "date", ["beroperasi sejak 01-09-2011"]),
+        ({"date": dt.date(2012, 4, 21)}, "date", ["21 Apr 2012", "belum terjadi"]),
+        ({"date": dt.date(2011, 8, 31)}, "date", ["beroperasi sejak 1 Sep 2011"]),
     ],
 )
 def test_hard_rules_refuse_the_whole_batch(make_device, kwargs, column, words):
@@ -92,7 +92,7 @@ def test_count_before_the_campaign_start_is_refused(make_device):
     device = make_device()
     with pytest.raises(CountsRejected) as refused:
         _save([_row(device, 10, date=dt.date(2011, 9, 15))])
-    assert "baru dimulai 01-10-2011" in str(refused.value)
+    assert "baru dimulai 1 Okt 2011" in str(refused.value)
 
 
 def test_duplicate_device_day_in_one_batch_names_both_lines(make_device):

@@ -1,6 +1,6 @@
 """The region dashboards as a user sees them: cards, alerts, the children table and charts.
 
-Most tests read the demo (OKU Timur, 16 April 2012) through the real view; the national-size
+Most tests read the demo (OKU Timur, 16 Apr 2012) through the real view; the national-size
 page and the odd cases use a Dashboard built here in place of the selector.
 """
 
@@ -37,10 +37,10 @@ def oku_timur_page(client, viewer_sumsel, loaded):
 
 def test_cards_show_the_figures_in_indonesian_format(oku_timur_page):
     html = oku_timur_page
-    assert "Keadaan per 16 April 2012" in html
+    assert "Keadaan per 16 Apr 2012" in html
     for figure in ("442.800", "360.381", "81,4%", "82.419", "5.888"):
         assert figure in html, figure
-    assert "30 April 2012" in html and "sisa 14 hari" in html
+    assert "30 Apr 2012" in html and "sisa 14 hari" in html
     assert '<span class="badge progress-late">Terlambat</span>' in html
     assert '<meter min="0" max="442800"' in html and 'value="360381"' in html
     # 29 devices in service, 2 of them at the vendor.

@@ -55,8 +55,10 @@ def test_an_edit_through_the_form_is_on_the_device_page(
     assert response.status_code == 200
     history = _history(response)
     # Newest first: the admin's correction, then the operator's.
-    assert re.search(r"Sen, 16-04-2012 95 → 97 listrik padam admin_ektp .* Formulir entri", history)
-    assert re.search(r"Sen, 16-04-2012 80 → 95 – → listrik padam op_okutimur", history)
+    assert re.search(
+        r"Sen, 16 Apr 2012 95 → 97 listrik padam admin_ektp .* Formulir entri", history
+    )
+    assert re.search(r"Sen, 16 Apr 2012 80 → 95 – → listrik padam op_okutimur", history)
     assert history.index("→ 97") < history.index("→ 95")
     # The recent counts say who entered the value, and who first did.
     assert "admin_ektp" in _text(response) and "pertama oleh op_okutimur" in _text(response)

@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from common.days import format_day
 from districts.choices import Role
 from districts.models import Campaign, EligiblePopulation
 from recording.choices import DeviceStatus
@@ -134,6 +135,9 @@ def test_operator_sees_only_their_devices_grouped_by_kecamatan(
         entered_by=admin_user,
         entered_at=dt.datetime(2012, 4, 16, 7, 30, tzinfo=dt.UTC),
     )
+    DeviceStatusChange.objects.create(
+        device=oku_devices["bmt"], status="broken", effective_on=dt.date(2012, 4, 2)
+    )
     client.force_login(operator_oku_timur)
     response = client.get(_url())
     assert response.status_code == 200
@@ -151,15 +155,18 @@ def test_operator_sees_only_their_devices_grouped_by_kecamatan(
         < table.index("Kec. Buay Madang Timur")
         < table.index("SMS-1608-12-1")
     )
-    assert "Rusak" in text  # the broken device's status, in words
+    assert "Rusak" in text  # the broken device's status on the day, in words
+    # Not expected to report while broken: it says why and takes no count.
+    assert "Tidak perlu lapor: rusak sejak 2 Apr 2012." in text
     assert "1.234" in text  # yesterday, Indonesian grouping
-    assert "admin_ektp · 16-04 14:30" in text  # who entered today's value, Jakarta time
+    assert "admin_ektp · 16 Apr 2012 14:30" in text  # who entered today's value, Jakarta time
     fields = _read(response).fields
     assert fields[f"count-{martapura.pk}"] == "87"
     assert fields[f"note-{martapura.pk}"] == "listrik padam"
     assert fields[f"version-{martapura.pk}"] == "1"
     assert fields[f"count-{oku_devices['martapura_2'].pk}"] == ""
     assert fields[f"version-{oku_devices['martapura_2'].pk}"] == "0"
+    assert f"count-{oku_devices['bmt'].pk}" not in fields
 
 
 def test_area_narrows_the_list_and_an_outside_area_is_not_found(
@@ -293,7 +300,7 @@ def test_a_date_in_the_future_is_refused(client, operator_oku_timur, oku_devices
     client.force_login(operator_oku_timur)
     page = client.get(_url(tomorrow))
     response = _submit(client, page, {oku_devices["martapura_1"]: "10"})
-    assert f"Alat SMS-1608-01-1: tanggal {tomorrow:%d-%m-%Y} belum terjadi" in _text(response)
+    assert f"Alat SMS-1608-01-1: tanggal {format_day(tomorrow)} belum terjadi" in _text(response)
     assert not DailyCount.objects.exists()
 
 
@@ -303,7 +310,7 @@ def test_a_date_before_the_device_started_is_refused(client, operator_oku_timur,
     client.force_login(operator_oku_timur)
     response = client.post(_url(), {f"count-{late.pk}": "10", f"version-{late.pk}": "0"})
     assert response.status_code == 200
-    assert "Alat SMS-LATE baru beroperasi sejak 20-04-2012" in _text(response)
+    assert "Alat SMS-LATE baru beroperasi sejak 20 Apr 2012" in _text(response)
     assert not DailyCount.objects.exists()
 
 
@@ -316,7 +323,9 @@ def test_a_date_before_the_campaign_started_is_refused(client, operator_oku_timu
     )
     client.force_login(operator_oku_timur)
     response = _submit(client, client.get(_url()), {oku_devices["martapura_1"]: "10"})
-    assert "Alat SMS-1608-01-1: perekaman di wilayah ini baru dimulai 17-04-2012" in _text(response)
+    assert "Alat SMS-1608-01-1: perekaman di wilayah ini baru dimulai 17 Apr 2012" in _text(
+        response
+    )
     assert not DailyCount.objects.exists()
 
 
@@ -454,7 +463,7 @@ def test_a_count_on_a_day_the_device_was_broken_is_a_warning(
     DeviceStatusChange.objects.create(device=device, status="broken", effective_on=DAY)
     client.force_login(operator_oku_timur)
     response = _submit(client, client.get(_url()), {device: "20"})
-    assert "Alat SMS-1608-01-1 tercatat rusak pada 16-04-2012" in _text(response)
+    assert "Alat SMS-1608-01-1 tercatat rusak pada 16 Apr 2012" in _text(response)
     assert not DailyCount.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""Downloads of a dashboard (`?_export=csv|xlsx`) on the demo data as of 16 April 2012."""
+"""Downloads of a dashboard (`?_export=csv|xlsx`) on the demo data as of 16 Apr 2012."""
 
 import csv
 import datetime as dt
@@ -104,7 +104,7 @@ def test_xlsx_speaks_indonesian_with_typed_cells_and_a_total_row(client, viewer_
     assert 'filename="cakupan-16.08-2012-04-16.xlsx"' in response["Content-Disposition"]
     sheet = _sheet(response)
     title = sheet["A1"].value
-    assert "Kabupaten Ogan Komering Ulu Timur (16.08)" in title and "16 April 2012" in title
+    assert "Kabupaten Ogan Komering Ulu Timur (16.08)" in title and "16 Apr 2012" in title
     assert [c.value for c in sheet[2]] == LABELS
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert len(rows) == 21  # 20 kecamatan and the total

@@ -232,7 +232,7 @@ def test_one_bad_line_among_ten_thousand_changes_nothing_and_is_named(make_devic
             'Baris 3, kolom device: alat dengan nomor seri "OKUT-99" tidak dikenal.',
         ),
         ("2012-04-16,,10", "Baris 3, kolom device: wajib diisi (nomor seri alat)."),
-        ("16-04-2012,OKUT-01,10", 'Baris 3, kolom date: "16-04-2012" bukan tanggal;'),
+        ("16 Apr 2012,OKUT-01,10", 'Baris 3, kolom date: "16 Apr 2012" bukan tanggal;'),
     ],
     ids=[
         "impossible-date",
@@ -258,7 +258,7 @@ def test_duplicate_line_names_both_lines(timur):
     )
 
     assert len(errors) == 1
-    assert errors[0].startswith("Baris 4, kolom device: alat OKUT-01 tanggal 16-04-2012")
+    assert errors[0].startswith("Baris 4, kolom device: alat OKUT-01 tanggal 16 Apr 2012")
     assert "baris 3" in errors[0]
     assert not DailyCount.objects.exists()
 

@@ -107,7 +107,7 @@ def test_a_day_outside_the_known_years_is_refused_in_the_admin(client, admin_use
     assert response.status_code == 200
     assert (
         "Tanggal 0001-01-01 di luar rentang yang dikenal aplikasi "
-        f"(1 Januari 2010 sampai 31 Desember {LATEST})."
+        f"(1 Jan 2010 sampai 31 Des {LATEST})."
     ) in response.content.decode()
     assert not RecordingDevice.objects.filter(serial="BARU-1").exists()
 

@@ -142,7 +142,9 @@ def test_the_page_of_a_saved_upload_whose_file_was_cleared_still_shows_its_summa
     page = html.unescape(response.content.decode())
     assert re.search(r'<span class="label">Baru</span><span class="value">1</span>', page)
     assert hashlib.sha256(CSV).hexdigest() in page
-    assert re.search(r"Isi berkas dihapus pada \d\d-\d\d-\d{4} karena masa simpannya habis", page)
+    assert re.search(
+        r"Isi berkas dihapus pada \d{1,2} \w{3} \d{4} karena masa simpannya habis", page
+    )
 
 
 def test_the_upload_page_says_how_long_an_unsaved_upload_is_kept(

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.days import format_day
 from districts.choices import Role
 from recording.models import DeviceStatusChange, RecordingDevice, Repair, Vendor
 from recording.repairs import repair_replace, repair_report_fault, repair_return, repair_ship
@@ -177,7 +178,7 @@ def test_a_refused_step_shows_why_and_writes_nothing(client, operator_oku_timur,
     tomorrow = TODAY() + dt.timedelta(days=1)
     response = client.post(_url("device_fix", device), {"fixed_on": f"{tomorrow:%Y-%m-%d}"})
     assert response.status_code == 400
-    assert f"Tanggal perbaikan {tomorrow:%d-%m-%Y} belum terjadi" in _text(response)
+    assert f"Tanggal perbaikan {format_day(tomorrow)} belum terjadi" in _text(response)
 
     response = client.post(_url("device_return", device), {"returned_on": "2012-04-10"})
     assert response.status_code == 400
@@ -265,23 +266,23 @@ def test_the_device_page_shows_the_history_the_downtime_and_the_replacement(
     # 32 days across the end of January and of (leap) February, then 6 until the replacement.
     assert "Total tidak beroperasi: 38 hari (2 kali rusak)" in text
     assert "Tidak ada perbaikan terbuka per tanggal ini." in text
-    assert "Alat ini diganti oleh BARU-1 sejak 03-04-2012." in text
+    assert "Alat ini diganti oleh BARU-1 sejak 3 Apr 2012." in text
     assert _rows(response, "repair-history") == [
-        ["28-03-2012", "Kamera", "op_okutimur", "–", "–", "–", "03-04-2012",
+        ["28 Mar 2012", "Kamera", "op_okutimur", "–", "–", "–", "3 Apr 2012",
          "Diganti alat baru: BARU-1", "6"],
-        ["30-01-2012", "Mati total", "–", "01-02-2012", "Konsorsium Uji", "–", "02-03-2012",
+        ["30 Jan 2012", "Mati total", "–", "1 Feb 2012", "Konsorsium Uji", "–", "2 Mar 2012",
          "Kembali dari vendor, beroperasi", "32"],
     ]  # fmt: skip
     assert [row[:3] for row in _rows(response, "status-history")] == [
-        ["Sel, 03-04-2012", "Diganti alat baru", "Dipensiunkan"],
-        ["Rab, 28-03-2012", "Kerusakan dilaporkan", "Rusak"],
-        ["Jum, 02-03-2012", "Kembali dari vendor, beroperasi", "Beroperasi"],
-        ["Rab, 01-02-2012", "Dikirim ke vendor", "Di vendor"],
-        ["Sen, 30-01-2012", "Kerusakan dilaporkan", "Rusak"],
+        ["Sel, 3 Apr 2012", "Diganti alat baru", "Dipensiunkan"],
+        ["Rab, 28 Mar 2012", "Kerusakan dilaporkan", "Rusak"],
+        ["Jum, 2 Mar 2012", "Kembali dari vendor, beroperasi", "Beroperasi"],
+        ["Rab, 1 Feb 2012", "Dikirim ke vendor", "Di vendor"],
+        ["Sen, 30 Jan 2012", "Kerusakan dilaporkan", "Rusak"],
     ]
 
     text = _text(client.get(new.get_absolute_url()))
-    assert "Alat ini menggantikan LAMA-1 sejak 03-04-2012." in text
+    assert "Alat ini menggantikan LAMA-1 sejak 3 Apr 2012." in text
     assert "Total tidak beroperasi: 0 hari" in text
     assert f'href="{old.get_absolute_url()}"' in client.get(new.get_absolute_url()).content.decode()
 
@@ -289,7 +290,7 @@ def test_the_device_page_shows_the_history_the_downtime_and_the_replacement(
 def test_an_open_repair_past_the_vendors_days_is_marked_late(
     client, operator_oku_timur, make_device, vendor
 ):
-    device = _at_vendor(make_device("16.08.01"), vendor, day=BROKE_ON)  # due 16-04-2012
+    device = _at_vendor(make_device("16.08.01"), vendor, day=BROKE_ON)  # due 16 Apr 2012
     client.force_login(operator_oku_timur)
     on_time = _text(client.get(device.get_absolute_url() + "?as_of=2012-04-16"))
     assert "Perbaikan terbuka" in on_time and "TERLAMBAT" not in on_time

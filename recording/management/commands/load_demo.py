@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.formats import number_format
 
+from common.days import format_day
 from recording import demo
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
@@ -49,14 +50,14 @@ class Command(BaseCommand):
                 f"{result.campaigns} target perekaman."
             )
         )
-        self.stdout.write(f"\nAlat di vendor per {demo.DEMO_TODAY:%d-%m-%Y}:")
+        self.stdout.write(f"\nAlat di vendor per {format_day(demo.DEMO_TODAY)}:")
         for repair in result.repairs:
             self.stdout.write(
                 f"  {repair.device.serial}  {repair.device.sub_district.name}: rusak sejak "
-                f"{repair.reported_on:%d-%m-%Y}, dikirim ke {repair.vendor.name} "
-                f"{repair.shipped_on:%d-%m-%Y} ({repair.vendor_reference})"
+                f"{format_day(repair.reported_on)}, dikirim ke {repair.vendor.name} "
+                f"{format_day(repair.shipped_on)} ({repair.vendor_reference})"
             )
-        self.stdout.write(f"\nCakupan per {demo.DEMO_TODAY:%d-%m-%Y}:")
+        self.stdout.write(f"\nCakupan per {format_day(demo.DEMO_TODAY)}:")
         for row in result.coverage.children:
             self.stdout.write(
                 f"  {row.code}  {row.name:<40} {_number(row.recorded):>9} / "

@@ -4,6 +4,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from common.days import format_day
 from recording import alerts
 
 
@@ -70,5 +71,5 @@ class Command(BaseCommand):
                 f"→ {', '.join(digest.recipients)}"
             )
         self.stdout.write(
-            self.style.SUCCESS(f"{len(sent)} email ringkasan terkirim per {as_of:%d-%m-%Y}.")
+            self.style.SUCCESS(f"{len(sent)} email ringkasan terkirim per {format_day(as_of)}.")
         )
