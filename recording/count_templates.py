@@ -34,21 +34,43 @@ class CountTemplateForm(forms.Form):
         return self.cleaned_data["date"] or default_day()
 
 
-def count_template_rows(*, user, day: dt.date, area: str = "") -> list[list]:
+def count_template_rows(
+    *, user, day: dt.date, area: str = "", limit: int | None = None
+) -> list[list]:
     """One empty line per device of the user's area that is expected to report on `day`:
-    commissioned, not retired, working that day (the rule of "belum lapor")."""
+    commissioned, not retired, working that day (the rule of "belum lapor"). `limit` looks at
+    that many devices only (the help's example needs two, not a province's thousands)."""
     devices = (
         devices_in_scope(user_scope(user))
         .in_area(area)
         .filter(commissioned_on__lte=day)
         .exclude(status=DeviceStatus.RETIRED)
+        .select_related("sub_district")
         .order_by("sub_district__code", "serial")
     )
-    states = device_states(code="", as_of=day, devices=devices.values("pk"))
+    # A short list for a few devices, a subquery for a whole area (a province has thousands).
+    if limit:
+        devices = list(devices[:limit])
+        among = [device.pk for device in devices]
+    else:
+        among = devices.values("pk")
+    states = device_states(code="", as_of=day, devices=among)
     return [
         [day, device.serial, None, "", device.sub_district.name, device.label]
-        for device in devices.select_related("sub_district")
+        for device in devices
         if device.pk not in states
+    ]
+
+
+def count_help_example(*, user, day: dt.date, size: int = 2) -> list[list]:
+    """The upload help's example lines, on the user's own serials: copied as they are, they are
+    read without "nomor seri tidak dikenal". Empty when the user's area has no device yet."""
+    rows = count_template_rows(user=user, day=day, limit=20)[:size]
+    # Both ways of writing the day, and a note, as the help's column list describes them.
+    written_days = (day.isoformat(), day.strftime("%d/%m/%Y"))
+    counts, notes = (118, 95), ("", "listrik padam 2 jam")
+    return [
+        [written_days[i % 2], row[1], counts[i % 2], notes[i % 2]] for i, row in enumerate(rows)
     ]
 
 

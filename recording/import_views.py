@@ -6,8 +6,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from common.days import default_day
 from ektp_tracker.parsing import format_number
 
+from .count_templates import CountTemplateForm, count_help_example
 from .imports import (
     MAX_FILE_BYTES,
     CountImportCommitForm,
@@ -54,8 +56,11 @@ def upload(request):
         )
         return redirect(count_import)
     recent = CountImport.objects.filter(uploaded_by=request.user).defer("content", "parsed")[:10]
+    day = default_day()
     context = {
         "form": form,
+        "template_form": CountTemplateForm(initial={"date": day, "format": "xlsx"}),
+        "example": count_help_example(user=request.user, day=day),
         "recent": recent,
         "max_mb": MAX_FILE_BYTES // 1024 // 1024,
         "keep_hours": uncommitted_hours(),

@@ -90,3 +90,43 @@ def test_a_viewer_gets_no_template_and_a_bad_day_is_named(
     bad = client.get("/impor/templat/", {"format": "csv", "date": "0001-01-01"})
     assert bad.status_code == 400
     assert "Tanggal 0001-01-01 di luar rentang yang dikenal aplikasi" in bad.content.decode()
+
+
+def test_the_upload_help_example_uses_the_operators_own_serials_and_reads_back(
+    client, operator_oku_timur, devices, settings
+):
+    settings.DEFAULT_DAY = DAY
+    client.force_login(operator_oku_timur)
+    response = client.get("/impor/")
+    assert response.context["example"] == [
+        ["2012-04-16", "TIM-01", 118, ""],
+        ["16/04/2012", "TIM-02", 95, "listrik padam 2 jam"],
+    ]
+    page = response.content.decode()
+    example = (
+        "date,device,count,note\n2012-04-16,TIM-01,118,\n16/04/2012,TIM-02,95,listrik padam 2 jam\n"
+    )
+    assert f"<pre>{example}</pre>" in page
+    assert "OKUT-0012" not in page
+    # The template form offers the same day, as XLSX unless the operator picks CSV.
+    assert 'name="date" value="2012-04-16"' in page
+
+    read = count_file_read(
+        content=example.encode(), file_name="contoh.csv", user=operator_oku_timur
+    )
+    assert read.errors == []
+    assert [(r.device.serial, r.date, r.count) for r in read.rows] == [
+        ("TIM-01", DAY, 118),
+        ("TIM-02", DAY, 95),
+    ]
+
+
+def test_an_area_without_working_devices_gets_no_made_up_example(
+    client, operator_oku_timur, settings
+):
+    settings.DEFAULT_DAY = DAY
+    client.force_login(operator_oku_timur)
+    response = client.get("/impor/")
+    assert response.context["example"] == []
+    assert "<pre>date,device" not in response.content.decode()
+    assert "Belum ada alat perekaman yang bekerja di wilayah Anda" in response.content.decode()
