@@ -30,7 +30,7 @@ SIZES = {
     "desktop": {"width": 1366, "height": 768},  # the most common office laptop screen
     "phone": {"width": 390, "height": 844},
 }
-OPERATOR, ADMIN = "operator.okutimur", "admin"
+OPERATOR, VIEWER, ADMIN = "operator.okutimur", "pemantau.sumsel", "admin"
 STORY_DAY = "2012-04-16"
 # A day without counts in the demo, for a form the keyboard test fills in (and never saves).
 EMPTY_DAY = dt.date(2012, 4, 17)
@@ -168,6 +168,16 @@ def assert_axe_finds_nothing_serious(page: Page):
 # --- The page kinds --------------------------------------------------------------------------
 
 
+def assert_crumbs_open(page: Page) -> list[str]:
+    """Every breadcrumb link opens for this user (no 404, no 403): a crumb outside the user's
+    area is shown as text. Returns the crumbs' texts, links or not."""
+    crumbs = page.locator("nav.crumbs")
+    for href in crumbs.locator("a[href]").evaluate_all("links => links.map(a => a.href)"):
+        status = page.request.get(href).status
+        assert status == 200, f"the crumb {href} answers {status}"
+    return [text.strip() for text in crumbs.locator("a, span").all_inner_texts()]
+
+
 def _upload_preview(page: Page, log: PageLog):
     """An upload of Martapura's two stations, one count above the station's capacity: the
     preview shows its table, a warning and the confirmation box (it is not saved)."""
@@ -210,6 +220,10 @@ PAGE_KINDS = {
     # Buay Madang Timur: its only station at the vendor, so the alert boxes show too.
     "kecamatan": (ADMIN, f"/wilayah/16.08.12/?as_of={STORY_DAY}"),
     "device": (ADMIN, f"/alat/SMS-1608-12-1/?as_of={STORY_DAY}"),
+    # The same pages for users whose areas are smaller than the crumbs' path.
+    "viewer-regency": (VIEWER, f"/wilayah/16.08/?as_of={STORY_DAY}"),
+    "operator-kecamatan": (OPERATOR, f"/wilayah/{MARTAPURA}/?as_of={STORY_DAY}"),
+    "operator-device": (OPERATOR, f"/alat/{MARTAPURA_SERIALS[0]}/?as_of={STORY_DAY}"),
     "entry": (OPERATOR, f"/entri/?date={STORY_DAY}"),
     "entry-refused": (OPERATOR, _entry_refused),
     "upload": (OPERATOR, "/impor/"),
@@ -234,10 +248,37 @@ def test_every_page_fits_the_screen_and_passes_axe(sessions, size, kind):
         assert page.goto(where).ok
     assert_no_sideways_scroll(page)
     assert_axe_finds_nothing_serious(page)
+    assert_crumbs_open(page)
     _screenshot(page, f"{size}-{kind}")
     if (size, kind) in README_SHOTS:
         _screenshot(page, README_SHOTS[size, kind])
     session.log.assert_clean()
+
+
+# Crumbs as each user sees them: (user, path) -> (the path's names, the ones that are links).
+CRUMBS = {
+    (VIEWER, f"/wilayah/16.08/?as_of={STORY_DAY}"): (
+        ["Indonesia", "Sumatera Selatan", "Kabupaten Ogan Komering Ulu Timur"],
+        ["Sumatera Selatan"],
+    ),
+    (OPERATOR, f"/wilayah/{MARTAPURA}/?as_of={STORY_DAY}"): (
+        ["Indonesia", "Sumatera Selatan", "Kabupaten Ogan Komering Ulu Timur", "Martapura"],
+        ["Kabupaten Ogan Komering Ulu Timur"],
+    ),
+    (ADMIN, f"/wilayah/16.08.12/?as_of={STORY_DAY}"): (
+        ["Indonesia", "Sumatera Selatan", "Kabupaten Ogan Komering Ulu Timur", "Buay Madang Timur"],
+        ["Indonesia", "Sumatera Selatan", "Kabupaten Ogan Komering Ulu Timur"],
+    ),
+}
+
+
+@pytest.mark.parametrize(("user", "path"), CRUMBS)
+def test_breadcrumbs_show_the_path_and_link_only_what_the_user_may_open(sessions, user, path):
+    page = sessions("desktop", user).page
+    assert page.goto(path).ok
+    names, links = CRUMBS[user, path]
+    assert assert_crumbs_open(page) == names
+    assert page.locator("nav.crumbs a").all_inner_texts() == links
 
 
 # --- Wide tables -----------------------------------------------------------------------------
