@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from ektp_tracker.parsing import format_number
 
+from .choices import IMPORT_STALE_MINUTES
 from .imports import (
     MAX_FILE_BYTES,
     CountImportCommitForm,
@@ -51,9 +52,9 @@ def import_progress(count_import: CountImport) -> dict:
     percent = min(100, done * 100 // total) if running and total else None
     if count_import.is_stalled:
         message = _(
-            "Pekerjaan ini tidak bergerak lebih dari 15 menit: proses latarnya berhenti. Tidak "
-            "ada yang disimpan. Tekan Periksa ulang."
-        )
+            "Pekerjaan ini tidak bergerak lebih dari %(minutes)s menit: proses latarnya "
+            "berhenti. Tidak ada yang disimpan. Tekan Periksa ulang."
+        ) % {"minutes": IMPORT_STALE_MINUTES}
     elif count_import.status == CountImport.Status.COMMITTING:
         # One transaction, all rows or none: its progress cannot be seen from outside it.
         message = _("Menyimpan semua baris sekaligus…")

@@ -1,6 +1,6 @@
 """An upload's reading, checking and saving as background tasks: their steps and progress,
-what a crash leaves, the status address the page follows, and one run through a real Redis
-queue as `manage.py run_huey` would take it."""
+what a crash leaves, and the status address the page follows (`test_import_queue.py`: through a
+real Redis queue)."""
 
 import datetime as dt
 import json
@@ -10,8 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from huey.contrib.djhuey import HUEY
-from huey.storage import RedisStorage
 
 from recording import imports
 from recording.imports import (
@@ -342,60 +340,3 @@ def test_saving_shows_the_summary_once_to_whoever_saved(client, timur, operator_
     assert "jumlah.csv disimpan: 3 baru, 0 diperbarui, 0 tetap." in _page(saved)
     assert "disimpan: 3 baru" not in _page(later)
     assert _stat(later, "Baru") == "3"
-
-
-# --- Through a real queue -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def redis_queue(monkeypatch):
-    """The app's huey, put on Redis (a database of its own, emptied before and after) and out
-    of immediate mode: tasks wait in the queue until taken as `run_huey` takes them."""
-    storage = RedisStorage("ektp_tracker_test", url="redis://127.0.0.1:6379/15")
-    storage.flush_all()
-    monkeypatch.setattr(HUEY, "storage", storage)
-    monkeypatch.setattr(HUEY, "_immediate", False)
-    yield HUEY
-    storage.flush_all()
-
-
-def _run_next(huey) -> None:
-    task = huey.dequeue()
-    assert task is not None, "nothing was queued"
-    huey.execute(task)
-
-
-def test_through_redis_the_upload_and_the_save_wait_for_the_consumer(
-    transactional_db, client, timur, operator_oku_timur, redis_queue
-):
-    client.force_login(operator_oku_timur)
-
-    url = _upload(client, GOOD)["Location"]
-
-    count_import = CountImport.objects.get()
-    assert count_import.status == "queued"
-    assert redis_queue.pending_count() == 1
-    waiting = _page(client.get(url))
-    assert "<progress" in waiting
-    assert "Menunggu giliran" in waiting
-
-    _run_next(redis_queue)
-
-    preview = client.get(url)
-    assert _stat(preview, "Akan dibuat") == "3"
-    client.post(url)
-    assert CountImport.objects.get().status == "committing"
-    assert not DailyCount.objects.exists()
-    assert "Menyimpan semua baris sekaligus" in _page(client.get(url))
-
-    _run_next(redis_queue)
-
-    assert redis_queue.pending_count() == 0
-    assert _counts() == {
-        ("OKUT-01", "2012-04-14"): 80,
-        ("OKUT-01", "2012-04-15"): 95,
-        ("OKUT-01", "2012-04-16"): 70,
-    }
-    saved = _page(client.get(url))
-    assert "jumlah.csv disimpan: 3 baru, 0 diperbarui, 0 tetap." in saved
-    assert DailyCount.objects.get(date=D(2012, 4, 15)).entered_by == operator_oku_timur
