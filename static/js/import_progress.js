@@ -12,6 +12,7 @@
   var url = box.getAttribute("data-status-url");
   var bar = box.querySelector("progress");
   var text = box.querySelector("[data-progress-text]");
+  var label = document.querySelector("[data-progress-label]");
   var delay = 1000;
   var failures = 0;
 
@@ -22,6 +23,9 @@
       bar.value = state.percent;
     }
     bar.textContent = state.message;
+    if (label) {
+      label.textContent = state.label;
+    }
     // Only a changed text is announced again by screen readers.
     if (text.textContent !== state.message) {
       text.textContent = state.message;
