@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "huey.contrib.djhuey",
     "ektp_tracker",
     "districts",
     "recording",
@@ -252,6 +253,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 UPLOAD_PARSE_SECONDS = env.float("UPLOAD_PARSE_SECONDS", default=6)
 UPLOAD_UNCOMMITTED_HOURS = env.int("UPLOAD_UNCOMMITTED_HOURS", default=48)
 UPLOAD_CONTENT_DAYS = env.int("UPLOAD_CONTENT_DAYS", default=90)
+
+# Background work (huey): reading, checking and saving an upload run as tasks, so no web worker
+# waits on them. With HUEY_REDIS_URL set (e.g. redis://127.0.0.1:6379/0) they go to Redis and
+# `manage.py run_huey` runs them in HUEY_WORKERS threads; empty (local runs, the demo, the
+# tests) they run at once in the process that started them, and nothing else is needed.
+HUEY_REDIS_URL = env.str("HUEY_REDIS_URL", default="")
+HUEY = {
+    "name": "ektp_tracker",
+    "huey_class": "huey.RedisHuey" if HUEY_REDIS_URL else "huey.MemoryHuey",
+    "immediate": not HUEY_REDIS_URL,
+    # A task is never retried on its own: one that crashed marks its upload failed, and the
+    # operator starts it again from the page.
+    "results": False,
+    "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+}
+if HUEY_REDIS_URL:
+    HUEY["connection"] = {"url": HUEY_REDIS_URL}
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="") or BASE_DIR / "media")

@@ -39,3 +39,75 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     RepairEvent.RETURNED: ((DeviceStatus.AT_VENDOR,), DeviceStatus.OPERATIONAL),
     RepairEvent.REPLACED: ((DeviceStatus.BROKEN, DeviceStatus.AT_VENDOR), DeviceStatus.RETIRED),
 }
+
+
+class ImportStatus(models.TextChoices):
+    """Where an upload of daily counts is: its background work (reading the file, checking it,
+    saving it) and its outcome."""
+
+    QUEUED = "queued", _("Menunggu giliran")
+    READING = "reading", _("Membaca berkas")
+    CHECKING = "checking", _("Memeriksa baris")
+    PREVIEWED = "previewed", _("Pratinjau")
+    COMMITTING = "committing", _("Menyimpan")
+    COMMITTED = "committed", _("Disimpan")
+    FAILED = "failed", _("Gagal")
+
+    @classmethod
+    def running(cls) -> list[str]:
+        """Statuses in which a background task has the upload: the page follows its progress."""
+        return [cls.QUEUED, cls.READING, cls.CHECKING, cls.COMMITTING]
+
+
+# The only ways an upload's status may change: step -> (allowed from, to). A running status
+# that has not moved for IMPORT_STALE_MINUTES counts as failed (its worker stopped), so a check
+# may start again from it.
+IMPORT_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "read": ((ImportStatus.QUEUED,), ImportStatus.READING),
+    "check": ((ImportStatus.READING,), ImportStatus.CHECKING),
+    "preview": (
+        (ImportStatus.READING, ImportStatus.CHECKING, ImportStatus.COMMITTING),
+        ImportStatus.PREVIEWED,
+    ),
+    "commit": ((ImportStatus.PREVIEWED,), ImportStatus.COMMITTING),
+    "save": ((ImportStatus.COMMITTING,), ImportStatus.COMMITTED),
+    "fail": (tuple(ImportStatus.running()), ImportStatus.FAILED),
+    "recheck": ((ImportStatus.PREVIEWED, ImportStatus.FAILED), ImportStatus.QUEUED),
+}
+IMPORT_STALE_MINUTES = 15
+
+
+class ImportNotice(models.TextChoices):
+    """What the operator must be told about an upload's last background step."""
+
+    CHANGED = (
+        "changed",
+        _(
+            "Data berubah sejak pratinjau: ada jumlah untuk alat dan tanggal di berkas ini yang "
+            "diisi atau diubah orang lain. Tidak ada yang disimpan. Periksa pratinjau terbaru di "
+            "bawah, lalu simpan lagi."
+        ),
+    )
+    NOW_ERRORS = "now_errors", _("Tidak ada yang disimpan: berkas ini sekarang berisi kesalahan.")
+    CONFIRM = (
+        "confirm",
+        _(
+            "Tidak ada yang disimpan: peringatannya berubah sejak pratinjau. Periksa peringatan di "
+            "bawah, centang konfirmasi, lalu simpan lagi."
+        ),
+    )
+    CHECK_CRASHED = (
+        "check_crashed",
+        _(
+            "Pemeriksaan berkas berhenti karena gangguan di server; tidak ada yang disimpan. Tekan "
+            "Periksa ulang. Bila terulang, hubungi admin."
+        ),
+    )
+    SAVE_CRASHED = (
+        "save_crashed",
+        _(
+            "Penyimpanan berhenti karena gangguan di server; tidak ada yang disimpan (semua "
+            "baris atau tidak sama sekali). Tekan Periksa ulang, lalu simpan lagi. Bila "
+            "terulang, hubungi admin."
+        ),
+    )

@@ -1,45 +1,84 @@
-"""Upload of count files, their preview, and saving them (all rows or none)."""
+"""Upload of count files, their preview, and saving them (all rows or none).
+
+Reading, checking and saving run as background tasks (`tasks.py`); these views store the file,
+start a task, and show what the upload's row says: progress while a task runs, the stored
+preview once checked, the summary once saved.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from common.days import default_day
 from ektp_tracker.parsing import format_number
 
+from .choices import IMPORT_STALE_MINUTES
 from .count_templates import CountTemplateForm, count_help_example
 from .imports import (
     MAX_FILE_BYTES,
     CountImportCommitForm,
+    CountImportPreview,
     CountUploadForm,
-    ImportAlreadyCommitted,
-    PreviewedFingerprint,
-    count_import_commit,
+    count_import_commit_queue,
     count_import_create,
     count_import_get,
-    count_import_preview,
+    count_import_recheck,
     uncommitted_hours,
 )
 from .models import CountImport
-from .services import CountsRejected
-
-# A file with thousands of errors is fixed from the first ones; the page stays light.
-MAX_PROBLEMS_SHOWN = 500
-SAMPLE_ROWS = 50
+from .tasks import count_import_check_task, count_import_commit_task
 
 
 def _fingerprint_key(pk: int) -> str:
     return f"count_import_fingerprint_{pk}"
 
 
-def _count_import_for_user(request, pk: int) -> CountImport:
+def _committing_key(pk: int) -> str:
+    return f"count_import_committing_{pk}"
+
+
+def _count_import_for_user(request, pk: int, *, with_preview: bool = True) -> CountImport:
     try:
-        # Saving reads the lines again under a lock; only a preview needs them now.
-        return count_import_get(pk=pk, user=request.user, with_lines=request.method != "POST")
+        return count_import_get(pk=pk, user=request.user, with_lines=with_preview)
     except CountImport.DoesNotExist:
         raise Http404("Unggahan tidak ditemukan.") from None
+
+
+def import_progress(count_import: CountImport) -> dict:
+    """Where the upload's background work is, for the page and its status address."""
+    running = count_import.is_running
+    done, total = count_import.progress_done, count_import.progress_total
+    percent = min(100, done * 100 // total) if running and total else None
+    if count_import.is_stalled:
+        message = _(
+            "Pekerjaan ini tidak bergerak lebih dari %(minutes)s menit: proses latarnya "
+            "berhenti. Tidak ada yang disimpan. Tekan Periksa ulang."
+        ) % {"minutes": IMPORT_STALE_MINUTES}
+    elif count_import.status == CountImport.Status.COMMITTING:
+        # One transaction, all rows or none: its progress cannot be seen from outside it.
+        message = _("Menyimpan semua baris sekaligus…")
+    elif percent is not None:
+        message = _("%(step)s: %(percent)s%%") % {
+            "step": count_import.get_status_display(),
+            "percent": percent,
+        }
+    else:
+        message = count_import.get_status_display()
+    return {
+        "status": count_import.status,
+        "label": str(count_import.get_status_display()),
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "running": running,
+        "stalled": count_import.is_stalled,
+        "message": message,
+        # The page shows a running task; once it is not running, the page shows its outcome.
+        "reload": not running,
+    }
 
 
 @login_required
@@ -52,10 +91,12 @@ def upload(request):
             content=form.content,
             lines=form.lines,
             user=request.user,
-            count_lines=form.count_lines,
         )
+        count_import_check_task(count_import.pk)
         return redirect(count_import)
-    recent = CountImport.objects.filter(uploaded_by=request.user).defer("content", "parsed")[:10]
+    recent = CountImport.objects.filter(uploaded_by=request.user).defer(
+        "content", "parsed", "preview"
+    )[:10]
     day = default_day()
     context = {
         "form": form,
@@ -71,84 +112,91 @@ def upload(request):
 
 
 def _render_preview(request, count_import, *, form=None, notice="", status=200):
-    context = {"count_import": count_import, "notice": notice}
+    preview = None
     if count_import.status == CountImport.Status.PREVIEWED:
-        preview = count_import_preview(count_import=count_import, user=request.user)
-        check = preview.check
-        if preview.can_commit:
+        preview = CountImportPreview.of(count_import)
+        key = _fingerprint_key(count_import.pk)
+        if preview and preview.can_commit and request.session.get(key) != preview.digest:
             # What the operator saw; saving refuses if these rows change in the meantime.
-            request.session[_fingerprint_key(count_import.pk)] = preview.digest
-        changing = [r for r in check.rows if r.action in ("create", "update")] if check else []
-        context |= {
-            "preview": preview,
-            "check": check,
-            "errors": check.errors[:MAX_PROBLEMS_SHOWN] if check else [],
-            "warnings": check.warnings[:MAX_PROBLEMS_SHOWN] if check else [],
-            "sample": changing[:SAMPLE_ROWS],
-            "changing": len(changing),
-            "form": form or CountImportCommitForm(),
-        }
+            request.session[key] = preview.digest
+    if count_import.status == CountImport.Status.COMMITTED and request.session.pop(
+        _committing_key(count_import.pk), None
+    ):
+        messages.success(
+            request,
+            _("%(file)s disimpan: %(created)s baru, %(updated)s diperbarui, %(unchanged)s tetap.")
+            % {
+                "file": count_import.file_name,
+                "created": format_number(count_import.created),
+                "updated": format_number(count_import.updated),
+                "unchanged": format_number(count_import.unchanged),
+            },
+        )
+    context = {
+        "count_import": count_import,
+        "notice": notice or count_import.get_notice_display(),
+        "preview": preview,
+        "progress": import_progress(count_import),
+        "form": form or CountImportCommitForm(),
+    }
     return render(request, "recording/import_preview.html", context, status=status)
+
+
+def _check_again(count_import: CountImport) -> None:
+    if count_import_recheck(count_import=count_import):
+        count_import_check_task(count_import.pk)
 
 
 @login_required
 @permission_required("recording.add_dailycount", raise_exception=True)
 def preview(request, pk: int):
-    """GET: what saving the upload would do. POST: save it, if nothing changed meanwhile."""
+    """GET: the upload's progress, or what saving it would do. POST: save it (in the
+    background), if nothing changed meanwhile; with `action=recheck`, check it again."""
     count_import = _count_import_for_user(request, pk)
     if request.method != "POST":
+        if count_import.status == CountImport.Status.PREVIEWED and count_import.preview is None:
+            # Previewed before previews were kept with the upload: check it once more.
+            _check_again(count_import)
+            count_import = _count_import_for_user(request, pk)
         return _render_preview(request, count_import)
 
-    already_saved = _("Unggahan ini sudah disimpan sebelumnya; tidak ada yang disimpan lagi.")
+    if request.POST.get("action") == "recheck":
+        _check_again(count_import)
+        return redirect(count_import)
     if count_import.status == CountImport.Status.COMMITTED:
-        messages.info(request, already_saved)
+        messages.info(
+            request, _("Unggahan ini sudah disimpan sebelumnya; tidak ada yang disimpan lagi.")
+        )
+        return redirect(count_import)
+    if count_import.status != CountImport.Status.PREVIEWED:
+        messages.info(request, _("Unggahan ini sedang dikerjakan; tunggu sampai selesai."))
         return redirect(count_import)
     form = CountImportCommitForm(request.POST)
     form.is_valid()  # one optional checkbox: always valid
-    changed = _(
-        "Data berubah sejak pratinjau: ada jumlah untuk alat dan tanggal di berkas ini yang "
-        "diisi atau diubah orang lain. Tidak ada yang disimpan. Periksa pratinjau terbaru di "
-        "bawah, lalu simpan lagi."
-    )
+    preview = CountImportPreview.of(count_import)
     digest = request.session.get(_fingerprint_key(pk))
-    if digest is None:
+    if digest is None or preview is None or not preview.can_commit:
         # No preview in this session (another browser, an expired session, or a file with
         # errors, which has no button): show it before anything is saved.
         notice = _("Tidak ada yang disimpan: periksa pratinjau di bawah dulu, lalu simpan.")
         return _render_preview(request, count_import, notice=notice, status=409)
-    try:
-        check = count_import_commit(
-            count_import=count_import,
-            user=request.user,
-            confirm=form.cleaned_data["confirm"],
-            expected_fingerprint=PreviewedFingerprint(digest),
+    confirm = form.cleaned_data["confirm"]
+    if preview.warning_count and not confirm:
+        form.add_error(
+            "confirm", _("Centang konfirmasi bahwa peringatan sudah diperiksa, lalu simpan.")
         )
-    except ImportAlreadyCommitted:
-        messages.info(request, already_saved)
-        return redirect(count_import)
-    except CountImport.DoesNotExist:
-        # Purged (never saved, too old) between the look-up above and the lock.
-        raise Http404("Unggahan tidak ditemukan.") from None
-    except CountsRejected as rejected:
-        if rejected.needs_confirmation:
-            form.add_error(
-                "confirm", _("Centang konfirmasi bahwa peringatan sudah diperiksa, lalu simpan.")
-            )
-            return _render_preview(request, count_import, form=form, status=400)
-        if rejected.check.errors and not rejected.check.conflicts:
-            notice = _("Tidak ada yang disimpan: berkas ini sekarang berisi kesalahan.")
-        else:
-            notice = changed
-        return _render_preview(request, count_import, notice=notice, status=409)
-    request.session.pop(_fingerprint_key(pk), None)
-    messages.success(
-        request,
-        _("%(file)s disimpan: %(created)s baru, %(updated)s diperbarui, %(unchanged)s tetap.")
-        % {
-            "file": count_import.file_name,
-            "created": format_number(check.created),
-            "updated": format_number(check.updated),
-            "unchanged": format_number(check.unchanged),
-        },
-    )
+        return _render_preview(request, count_import, form=form, status=400)
+    if count_import_commit_queue(count_import=count_import):
+        request.session[_committing_key(pk)] = True
+        request.session.pop(_fingerprint_key(pk), None)
+        count_import_commit_task(pk, request.user.pk, confirm, digest)
     return redirect(count_import)
+
+
+@login_required
+@permission_required("recording.add_dailycount", raise_exception=True)
+@require_GET
+def status(request, pk: int):
+    """How far the upload's background work is, for the page's progress bar (small JSON)."""
+    count_import = _count_import_for_user(request, pk, with_preview=False)
+    return JsonResponse(import_progress(count_import))

@@ -13,14 +13,16 @@ import functools
 import gc
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,7 @@ from ektp_tracker.parsing import (
 )
 
 from . import xlsx_reader
+from .choices import IMPORT_STALE_MINUTES, IMPORT_TRANSITIONS, ImportNotice, ImportStatus
 from .models import CountImport, DailyCount, EntrySource, RecordingDevice
 from .selectors import devices_in_scope
 from .services import (
@@ -240,8 +243,9 @@ def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | Non
     return (line, serial, date, count, note), []
 
 
-def count_lines_read(*, content: bytes, file_name: str) -> CountLines:
-    """Read every line of the file and check each value; no database access.
+def count_lines_read(*, content: bytes, file_name: str, progress=None) -> CountLines:
+    """Read every line of the file and check each value; no database access. `progress` is
+    told how many lines were checked, every `PROGRESS_ROWS`.
 
     Raises `FileRefused` when the file cannot be read as a table at all.
     """
@@ -251,7 +255,9 @@ def count_lines_read(*, content: bytes, file_name: str) -> CountLines:
         result.errors = [Problem(line, "", message) for line, message in table.problems]
         # A file repeats the same few dozen dates on every device's lines.
         parse_day = functools.lru_cache(maxsize=1024)(parse_date)
-        for line, values in table.rows:
+        for n, (line, values) in enumerate(table.rows):
+            if progress is not None and n % PROGRESS_ROWS == 0:
+                progress(n)
             row, problems = _line_read(line, values, parse_day)
             result.errors.extend(problems)
             if row is not None:
@@ -277,13 +283,16 @@ def _devices_by_serial(serials: set[str], user) -> dict[str, RecordingDevice]:
     return devices
 
 
-def count_lines_resolve(*, count_lines: CountLines, user=None) -> CountFile:
+def count_lines_resolve(*, count_lines: CountLines, user=None, progress=None) -> CountFile:
     """Resolve the serials of the lines in one query; `user` limits the devices to their area
-    (None: no limit, for the command run by an administrator)."""
+    (None: no limit, for the command run by an administrator). `progress`: as in
+    `count_lines_read`."""
     with _collector_paused():
         result = CountFile(lines=count_lines.lines, errors=list(count_lines.errors))
         devices = _devices_by_serial({serial for _, serial, *_ in count_lines.rows}, user)
-        for line, serial, date, count, note in count_lines.rows:
+        for n, (line, serial, date, count, note) in enumerate(count_lines.rows):
+            if progress is not None and n % PROGRESS_ROWS == 0:
+                progress(n)
             device = devices.get(serial)
             if device is None:
                 result.errors.append(
@@ -323,10 +332,12 @@ def _with_read_errors(check: CountCheck, count_file: CountFile) -> CountCheck:
     return check
 
 
-def count_file_check(*, count_file: CountFile, today: dt.date | None = None) -> CountCheck:
+def count_file_check(
+    *, count_file: CountFile, today: dt.date | None = None, progress=None
+) -> CountCheck:
     """What saving the file would do: the service's check plus the problems of reading it."""
     with _collector_paused():
-        check = daily_counts_check(rows=count_file.rows, today=today)
+        check = daily_counts_check(rows=count_file.rows, today=today, progress=progress)
     return _with_read_errors(check, count_file)
 
 
@@ -382,15 +393,52 @@ class PreviewedFingerprint:
 
 
 # --- Uploads (the web flow) -----------------------------------------------------------------------
+#
+# An upload is stored at once (`count_import_create`), then read and checked by a background
+# task (`count_import_check`), which keeps what it found on the upload: the page shows that
+# without reading or checking the rows again. Saving is a task too (`count_import_commit_run`).
+# Each step moves the upload's status along `IMPORT_TRANSITIONS` with one conditional UPDATE,
+# so two clicks or two workers never both take the same step.
+
+# A file with thousands of errors is fixed from the first ones; the page stays light.
+MAX_PROBLEMS_SHOWN = 500
+SAMPLE_ROWS = 50
+# Progress is written at most this often (seconds), and looked at every this many rows.
+PROGRESS_SECONDS = 0.5
+PROGRESS_ROWS = 1000
 
 
 class ImportAlreadyCommitted(Exception):
     """The upload was saved before; an upload is saved once."""
 
 
+class ImportNotReady(Exception):
+    """The upload is not (or no longer) waiting to be saved: it is being checked again."""
+
+
+def _over_limit_message(lines: int) -> str | None:
+    if lines <= MAX_UPLOAD_LINES:
+        return None
+    return _(
+        "Berkas berisi lebih dari %(limit)s baris data; paling banyak %(limit)s "
+        "baris per unggahan. Bagi menjadi beberapa berkas."
+    ) % {"limit": format_number(MAX_UPLOAD_LINES)}
+
+
+def _csv_head(content: bytes) -> bytes:
+    """The first lines of a CSV (at most 64 KB, cut at a line end): enough to read its header
+    and first data line while the upload request waits, without reading the whole file."""
+    if len(content) <= 65536:
+        return content
+    head = content[:65536]
+    end = max(head.rfind(b"\n"), head.rfind(b"\r"))
+    return head[: end + 1] if end > 0 else head
+
+
 class CountUploadForm(forms.Form):
-    """A CSV or XLSX file that can be read as a table; once valid, `content` holds its bytes and
-    `count_lines` what it says (its values are checked against the devices on the preview)."""
+    """A CSV or XLSX file within the size and line limits whose header can be read; once valid,
+    `content` holds its bytes and `lines` a CSV's data lines (0 for an XLSX, counted when it is
+    read). Its lines are read and checked in the background, not while the request waits."""
 
     file = forms.FileField(
         label=_("Berkas CSV atau Excel"),
@@ -412,30 +460,20 @@ class CountUploadForm(forms.Form):
                 }
             )
         content = upload.read()
+        self.lines = 0
         try:
-            # A CSV's lines are counted before it is read, so that reading stays within seconds
-            # (the header and line ends `\n`, `\r\n` or `\r`); a worksheet is read within its
-            # own time limit, then counted.
             if _file_type(upload.name) == ".csv":
-                self._refuse_over(max(content.count(b"\n"), content.count(b"\r")) - 1)
-            self.count_lines = count_lines_read(content=content, file_name=upload.name)
+                # Counted from the line ends (`\n`, `\r\n` or `\r`, less the header) before
+                # anything is read; the header is read from the first lines only.
+                self.lines = max(content.count(b"\n"), content.count(b"\r")) - 1
+                if problem := _over_limit_message(self.lines):
+                    raise forms.ValidationError(problem)
+                read_csv(_csv_head(content), required=REQUIRED_COLUMNS, delimiters=CSV_DELIMITERS)
+            upload_file_name(upload.name)
         except FileRefused as exc:
             raise forms.ValidationError(exc.errors) from None
-        self._refuse_over(self.count_lines.lines)
         self.content = content
-        self.lines = self.count_lines.lines
         return upload
-
-    @staticmethod
-    def _refuse_over(lines: int) -> None:
-        if lines > MAX_UPLOAD_LINES:
-            raise forms.ValidationError(
-                _(
-                    "Berkas berisi lebih dari %(limit)s baris data; paling banyak %(limit)s "
-                    "baris per unggahan. Bagi menjadi beberapa berkas."
-                )
-                % {"limit": format_number(MAX_UPLOAD_LINES)}
-            )
 
 
 class CountImportCommitForm(forms.Form):
@@ -448,8 +486,9 @@ class CountImportCommitForm(forms.Form):
 def count_import_create(
     *, file_name: str, content: bytes, lines: int, user, count_lines: CountLines | None = None
 ) -> CountImport:
-    """Keep an upload with what it was read into (without `count_lines`, the file is read on
-    its first preview). Raises `FileRefused` for a file name with a control character."""
+    """Keep an upload, waiting to be read and checked (`count_import_check`); with
+    `count_lines`, what it was already read into. Raises `FileRefused` for a file name with a
+    control character."""
     with _collector_paused():
         return CountImport.objects.create(
             file_name=upload_file_name(file_name),
@@ -458,73 +497,158 @@ def count_import_create(
             parsed=count_lines.to_json() if count_lines is not None else None,
             uploaded_by=user,
             rows=lines,
+            status=CountImport.Status.QUEUED,
+            progress_at=timezone.now(),
         )
 
 
 def count_import_get(*, pk: int, user, with_lines: bool = True) -> CountImport:
-    """The upload if `user` made it (or is a superuser); `DoesNotExist` otherwise. Its file,
-    and without `with_lines` its lines, are loaded only when used."""
-    deferred = ["content"] if with_lines else ["content", "parsed"]
+    """The upload if `user` made it (or is a superuser); `DoesNotExist` otherwise. Its file and
+    lines are never loaded here, and without `with_lines` neither is its stored preview."""
+    deferred = ["content", "parsed"] if with_lines else ["content", "parsed", "preview"]
     queryset = CountImport.objects.select_related("uploaded_by").defer(*deferred)
     if not user.is_superuser:
         queryset = queryset.filter(uploaded_by=user)
     return queryset.get(pk=pk)
 
 
-def _count_import_lines(count_import: CountImport) -> CountLines:
-    """The lines the upload was read into; an upload kept before they were stored is read now,
-    once, and keeps them (or the reason it was refused). Raises `FileRefused`."""
+def _import_move(pk: int, step: str, **changes) -> bool:
+    """Take `step` (`IMPORT_TRANSITIONS`) if the upload is in a status it may be taken from;
+    False if it is not (someone else took it, or the upload is gone). One UPDATE."""
+    allowed, to = IMPORT_TRANSITIONS[step]
+    where = Q(status__in=allowed)
+    if step == "recheck":
+        stale = timezone.now() - dt.timedelta(minutes=IMPORT_STALE_MINUTES)
+        where |= Q(status__in=ImportStatus.running(), progress_at__lt=stale)
+    moved = CountImport.objects.filter(where, pk=pk).update(
+        status=to, progress_at=timezone.now(), **changes
+    )
+    return moved == 1
+
+
+class ImportProgress:
+    """Writes how far a background step got onto its upload: at most one UPDATE every
+    `seconds`, looked at every `PROGRESS_ROWS` rows by the loops that call it, never one per
+    row. `offset` continues a count (the check's second pass after its first)."""
+
+    def __init__(self, pk: int, *, seconds: float = PROGRESS_SECONDS, offset: int = 0):
+        self.pk, self.seconds, self.offset = pk, seconds, offset
+        self._last = time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self._last < self.seconds:
+            return
+        self._last = now
+        CountImport.objects.filter(pk=self.pk).update(
+            progress_done=self.offset + done, progress_at=timezone.now()
+        )
+
+    def then(self, offset: int) -> "ImportProgress":
+        following = ImportProgress(self.pk, seconds=self.seconds, offset=offset)
+        following._last = self._last
+        return following
+
+
+def _count_import_lines(count_import: CountImport, progress=None) -> CountLines:
+    """The lines the upload was read into; an upload not read yet is read now, once, and
+    keeps them (or the reason it was refused). Raises `FileRefused`."""
     with _collector_paused():
         parsed = count_import.parsed
         if parsed is None:
             try:
-                parsed = count_lines_read(
-                    content=bytes(count_import.content), file_name=count_import.file_name
-                ).to_json()
+                count_lines = count_lines_read(
+                    content=bytes(count_import.content),
+                    file_name=count_import.file_name,
+                    progress=progress,
+                )
+                if problem := _over_limit_message(count_lines.lines):
+                    raise FileRefused([str(problem)])
+                parsed = count_lines.to_json()
             except FileRefused as exc:
-                parsed = {"refused": exc.errors}
-            # Two first previews at once would store the same thing: no lock needed.
-            CountImport.objects.filter(pk=count_import.pk, parsed__isnull=True).update(
-                parsed=parsed
-            )
+                parsed = {"refused": [str(e) for e in exc.errors]}
+            CountImport.objects.filter(pk=count_import.pk).update(parsed=parsed)
             count_import.parsed = parsed
         if "refused" in parsed:
             raise FileRefused(parsed["refused"])
         return CountLines.from_json(parsed)
 
 
-@dataclass
-class CountImportPreview:
-    count_import: CountImport
-    check: CountCheck | None = None
-    lines: int = 0
-    file_errors: list[str] = field(default_factory=list)
+def _preview_of(check: CountCheck, *, lines: int) -> dict:
+    """What the page shows of a check, small enough to store with the upload."""
+    changing = [r for r in check.rows if r.action in ("create", "update")]
+    return {
+        "lines": lines,
+        "created": check.created,
+        "updated": check.updated,
+        "unchanged": check.unchanged,
+        "error_count": len(check.errors),
+        "warning_count": len(check.warnings),
+        "errors": [str(p) for p in check.errors[:MAX_PROBLEMS_SHOWN]],
+        "warnings": [str(p) for p in check.warnings[:MAX_PROBLEMS_SHOWN]],
+        "changing": len(changing),
+        "sample": [
+            [
+                r.line,
+                r.device.serial,
+                r.date.isoformat(),
+                r.count,
+                r.existing.count if r.existing else None,
+                r.note,
+                r.action,
+            ]
+            for r in changing[:SAMPLE_ROWS]
+        ],
+        "digest": "" if check.errors else fingerprint_digest(check.fingerprint),
+    }
 
-    @property
-    def digest(self) -> str:
-        return fingerprint_digest(self.check.fingerprint) if self.check else ""
 
-    @property
-    def can_commit(self) -> bool:
-        return (
-            self.check is not None
-            and not self.check.errors
-            and self.count_import.status == CountImport.Status.PREVIEWED
+def count_import_check(*, pk: int, seconds: float = PROGRESS_SECONDS) -> bool:
+    """Read a waiting upload (unless it was read before) and check its lines as its uploader
+    would save them, against the database as it is now; keep what was found (`preview`) and
+    show progress on the way. False if the upload was not waiting (taken by another worker)."""
+    if not _import_move(pk, "read", progress_done=0, progress_total=0, notice=""):
+        return False
+    count_import = CountImport.objects.select_related("uploaded_by").defer("preview").get(pk=pk)
+    total = count_import.rows
+    CountImport.objects.filter(pk=pk).update(progress_total=total)
+    progress = ImportProgress(pk, seconds=seconds)
+    with _collector_paused():
+        try:
+            count_lines = _count_import_lines(count_import, progress)
+        except FileRefused as exc:
+            return _import_move(pk, "preview", preview={"file_errors": exc.errors})
+        # Two passes over the rows: their devices, then the rules.
+        total = len(count_lines.rows)
+        _import_move(pk, "check", rows=count_lines.lines, progress_done=0, progress_total=2 * total)
+        count_file = count_lines_resolve(
+            count_lines=count_lines, user=count_import.uploaded_by, progress=progress
+        )
+        check = count_file_check(count_file=count_file, progress=progress.then(total))
+        return _import_move(
+            pk,
+            "preview",
+            preview=_preview_of(check, lines=count_file.lines),
+            progress_done=2 * total,
         )
 
 
-def count_import_preview(*, count_import: CountImport, user) -> CountImportPreview:
-    """Check the upload's lines as `user` would save them, against the database as it is now."""
-    preview = CountImportPreview(count_import=count_import)
-    try:
-        count_lines = _count_import_lines(count_import)
-    except FileRefused as exc:
-        preview.file_errors = exc.errors
-        return preview
-    count_file = count_lines_resolve(count_lines=count_lines, user=user)
-    preview.lines = count_file.lines
-    preview.check = count_file_check(count_file=count_file)
-    return preview
+def count_import_recheck(*, count_import: CountImport) -> bool:
+    """Let an upload be checked again (after a failure, a worker that stopped, or one
+    previewed before previews were kept); False if it is not in a state to be."""
+    return _import_move(count_import.pk, "recheck", preview=None, progress_done=0, notice="")
+
+
+def count_import_fail(*, pk: int, notice: str) -> bool:
+    """Mark a running upload failed: its task crashed. Nothing was saved (a save is one
+    transaction), and the page offers to check it again."""
+    return _import_move(pk, "fail", notice=notice)
+
+
+def count_import_commit_queue(*, count_import: CountImport) -> bool:
+    """Claim a previewed upload for saving; False if it is not waiting to be saved (saved or
+    being saved already: a second click saves nothing)."""
+    return _import_move(count_import.pk, "commit", notice="", progress_done=0, progress_total=0)
 
 
 def count_import_commit(
@@ -534,13 +658,16 @@ def count_import_commit(
 
     Raises `CountsRejected` (nothing written) on errors, on unconfirmed warnings, or when the
     rows changed since the preview (`expected_fingerprint`); `ImportAlreadyCommitted` if it was
-    saved before; `FileRefused` if its file cannot be read.
+    saved before; `ImportNotReady` if it is being checked again; `FileRefused` if its file
+    cannot be read.
     """
     with transaction.atomic():
-        # Locked so that two clicks on "Simpan" cannot both save.
+        # Locked so that two saves of one upload cannot both write.
         locked = CountImport.objects.select_for_update().defer("content").get(pk=count_import.pk)
         if locked.status == CountImport.Status.COMMITTED:
             raise ImportAlreadyCommitted
+        if locked.status not in (CountImport.Status.PREVIEWED, CountImport.Status.COMMITTING):
+            raise ImportNotReady
         count_file = count_lines_resolve(count_lines=_count_import_lines(locked), user=user)
         check = count_file_save(
             count_file=count_file,
@@ -559,9 +686,93 @@ def count_import_commit(
         )
         # A saved upload is never previewed again; its row counts above are what stays.
         locked.parsed = None
-        locked.save(update_fields=[*_SAVED_FIELDS, "parsed"])
+        locked.preview = None
+        locked.notice = ""
+        locked.progress_at = timezone.now()
+        locked.save(update_fields=[*_SAVED_FIELDS, "parsed", "preview", "notice", "progress_at"])
     count_import.refresh_from_db(fields=_SAVED_FIELDS)
     return check
+
+
+def count_import_commit_run(*, pk: int, user_id: int, confirm: bool, digest: str) -> str:
+    """The save of an upload claimed by `count_import_commit_queue`, as its task runs it.
+
+    When it may not be saved, nothing is written: the upload goes back to previewed with a
+    fresh preview (the check the save refused) and a notice saying why. Returns the status the
+    upload ended in.
+    """
+    count_import = CountImport.objects.defer("content", "parsed", "preview").get(pk=pk)
+    user = get_user_model().objects.get(pk=user_id)
+    try:
+        count_import_commit(
+            count_import=count_import,
+            user=user,
+            confirm=confirm,
+            expected_fingerprint=PreviewedFingerprint(digest),
+        )
+    except (ImportAlreadyCommitted, ImportNotReady):
+        pass
+    except FileRefused as exc:
+        _import_move(
+            pk, "preview", preview={"file_errors": exc.errors}, notice=ImportNotice.NOW_ERRORS
+        )
+    except CountsRejected as rejected:
+        check = rejected.check
+        if rejected.needs_confirmation:
+            notice = ImportNotice.CONFIRM
+        elif check.errors and not check.conflicts:
+            notice = ImportNotice.NOW_ERRORS
+        else:
+            notice = ImportNotice.CHANGED
+        _import_move(
+            pk, "preview", preview=_preview_of(check, lines=count_import.rows), notice=notice
+        )
+    return CountImport.objects.values_list("status", flat=True).get(pk=pk)
+
+
+@dataclass
+class CountImportPreview:
+    """What the check of an upload found, as its page shows it (`CountImport.preview`)."""
+
+    count_import: CountImport
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    warning_count: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    changing: int = 0
+    sample: list[dict] = field(default_factory=list)
+    digest: str = ""
+    file_errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, count_import: CountImport) -> "CountImportPreview | None":
+        data = count_import.preview
+        if data is None:
+            return None
+        if "file_errors" in data:
+            return cls(count_import, file_errors=data["file_errors"])
+        keys = ("line", "serial", "date", "count", "existing", "note", "action")
+        sample = [dict(zip(keys, row, strict=True)) for row in data["sample"]]
+        for row in sample:
+            row["date"] = dt.date.fromisoformat(row["date"])
+        return cls(
+            count_import,
+            **{k: data[k] for k in data if k not in ("sample",)},
+            sample=sample,
+        )
+
+    @property
+    def can_commit(self) -> bool:
+        return (
+            not self.file_errors
+            and not self.error_count
+            and bool(self.digest)
+            and self.count_import.status == CountImport.Status.PREVIEWED
+        )
 
 
 _SAVED_FIELDS = ["status", "committed_at", "rows", "created", "updated", "unchanged"]
@@ -585,8 +796,14 @@ def count_imports_purge(*, now: dt.datetime | None = None, dry_run: bool = False
     now = now or timezone.now()
     hours = uncommitted_hours()
     days = settings.UPLOAD_CONTENT_DAYS
-    abandoned = CountImport.objects.filter(
-        status=CountImport.Status.PREVIEWED, uploaded_at__lt=now - dt.timedelta(hours=hours)
+    # Every upload not saved, but one being saved right now.
+    abandoned = (
+        CountImport.objects.exclude(status=CountImport.Status.COMMITTED)
+        .exclude(
+            status=CountImport.Status.COMMITTING,
+            progress_at__gte=now - dt.timedelta(minutes=IMPORT_STALE_MINUTES),
+        )
+        .filter(uploaded_at__lt=now - dt.timedelta(hours=hours))
     )
     expired = CountImport.objects.filter(
         status=CountImport.Status.COMMITTED,

@@ -1,5 +1,7 @@
 """Recording devices (alat perekaman e-KTP) and the daily counts they record."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,7 +13,7 @@ from common.days import format_day
 from common.validators import validate_known_day, validate_no_control_characters
 from districts.models import SubDistrict
 
-from .choices import DeviceStatus, RepairEvent
+from .choices import IMPORT_STALE_MINUTES, DeviceStatus, ImportNotice, ImportStatus, RepairEvent
 from .validators import SERIAL_HELP, SERIAL_REGEX, validate_serial
 
 
@@ -319,9 +321,7 @@ class EntrySource(models.TextChoices):
 class CountImport(models.Model):
     """An uploaded CSV/XLSX of daily counts: previewed first, committed all-or-nothing."""
 
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("Pratinjau")
-        COMMITTED = "committed", _("Disimpan")
+    Status = ImportStatus
 
     file_name = models.CharField(_("nama berkas"), max_length=255)
     content = models.BinaryField(_("isi berkas"))
@@ -339,7 +339,20 @@ class CountImport(models.Model):
     )
     uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # How far the running background step got (`status`), written at most twice a second;
+    # `progress_at` is when it last moved, so a step whose worker died is seen as stopped.
+    progress_done = models.PositiveIntegerField(_("langkah selesai"), default=0, editable=False)
+    progress_total = models.PositiveIntegerField(_("langkah seluruhnya"), default=0, editable=False)
+    progress_at = models.DateTimeField(
+        _("terakhir bergerak"), null=True, blank=True, editable=False
+    )
+    # What the check found (summary, first errors and warnings, sample rows, digest): the page
+    # shows it without reading or checking the rows again. Null until checked.
+    preview = models.JSONField(_("hasil pemeriksaan"), null=True, blank=True, editable=False)
+    notice = models.CharField(
+        _("pemberitahuan"), max_length=20, choices=ImportNotice.choices, blank=True, editable=False
     )
     rows = models.PositiveIntegerField(_("baris"), default=0)
     created = models.PositiveIntegerField(_("baru"), default=0)
@@ -357,6 +370,19 @@ class CountImport(models.Model):
 
     def get_absolute_url(self):
         return reverse("count_import", kwargs={"pk": self.pk})
+
+    @property
+    def is_stalled(self) -> bool:
+        """A background step had it but has not moved for `IMPORT_STALE_MINUTES`: its worker
+        stopped (or none runs), and it may be checked again."""
+        moved = self.progress_at or self.uploaded_at
+        return self.status in ImportStatus.running() and moved < timezone.now() - dt.timedelta(
+            minutes=IMPORT_STALE_MINUTES
+        )
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in ImportStatus.running() and not self.is_stalled
 
 
 class DailyCountRevision(models.Model):

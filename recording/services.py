@@ -334,9 +334,10 @@ def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem
 
 
 def daily_counts_check(
-    *, rows: list[CountRow], today: dt.date | None = None, lock: bool = False
+    *, rows: list[CountRow], today: dt.date | None = None, lock: bool = False, progress=None
 ) -> CountCheck:
-    """Every error, warning and conflict of a batch, in a fixed number of queries."""
+    """Every error, warning and conflict of a batch, in a fixed number of queries. `progress`
+    (an upload's background check) is told how many rows were checked, every 1000."""
     today = today or timezone.localdate()
     check = CountCheck(rows=rows)
     for row in rows:
@@ -345,7 +346,9 @@ def daily_counts_check(
     timeline = _status_timeline({r.device.pk for r in rows})
     valid = _check_rows(rows, today, timeline, check.errors)
     existing = _existing_counts(valid, lock=lock)
-    for row in valid:
+    for n, row in enumerate(valid):
+        if progress is not None and n % 1000 == 0:
+            progress(n)
         row.existing = existing.get((row.device.pk, row.date))
         if row.existing is None:
             row.action = "create"

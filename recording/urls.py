@@ -28,6 +28,7 @@ urlpatterns = [
     path("entri/", entry_views.entry, name="entry"),
     path("impor/", import_views.upload, name="count_import_upload"),
     path("impor/<int:pk>/", import_views.preview, name="count_import"),
+    path("impor/<int:pk>/status/", import_views.status, name="count_import_status"),
     path("impor/templat/", count_templates.count_template, name="count_template"),
     path("tentang-data/", views.data_sources, name="data_sources"),
 ]

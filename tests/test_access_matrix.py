@@ -42,7 +42,7 @@ from districts.models import (
     SubDistrict,
 )
 from districts.roles import ROLE_PERMISSIONS
-from recording.imports import count_import_create
+from recording.imports import count_import_check, count_import_create
 from recording.models import (
     AreaMonthlyTotal,
     CountImport,
@@ -272,6 +272,12 @@ APP_CASES: dict[str, Case] = {
         post=row(LOGIN, NOT_FOUND, FORBIDDEN, SAVED, SAVED, NOT_FOUND, NOT_FOUND),
         data={"confirm": "on"},
         prime_get=True,
+    ),
+    # What the upload's page polls while its file is checked or saved: the same scope.
+    "count_import_status": Case(
+        lambda w: reverse("count_import_status", args=[w.count_import.pk]),
+        get=row(LOGIN, NOT_FOUND, FORBIDDEN, OK, OK, NOT_FOUND, NOT_FOUND),
+        post=row(LOGIN, NOT_ALLOWED, FORBIDDEN, *[NOT_ALLOWED] * 4),
     ),
     "data_sources": Case("/tentang-data/", get=same(OK), post=same(NOT_ALLOWED)),
 }
@@ -656,6 +662,7 @@ def _build_world():
         daily_count=w.count, old_count=25, new_count=30, changed_by=op, source=EntrySource.FORM
     )
     w.count_import = count_import_create(file_name="hitungan.csv", content=CSV, lines=1, user=op)
+    count_import_check(pk=w.count_import.pk)  # as its task does after an upload
     w.campaign = Campaign.objects.create(
         regency_id="16.08",
         name="Uji",
