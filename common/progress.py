@@ -106,7 +106,7 @@ class Progress:
         stream: TextIO,
         *,
         verbosity: int = 1,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         tty: bool | None = None,
         tty_interval: float = TTY_INTERVAL,
         log_quiet_seconds: float = LOG_QUIET_SECONDS,
@@ -115,7 +115,7 @@ class Progress:
     ):
         self.stream = stream
         self.enabled = verbosity > 0
-        self.clock = clock
+        self.clock = clock or time.monotonic
         if tty is None:
             isatty = getattr(stream, "isatty", None)
             tty = bool(isatty and isatty())
