@@ -56,13 +56,13 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def _upsert(
-    model, rows: list[dict], fields: list[str], progress: ProgressCallback | None = None
+    model, rows: list[dict], fields: list[str], progress: ProgressCallback | None, level: str
 ) -> tuple[int, int, int]:
     """Insert new codes and update changed ones in bulk; returns (created, updated, unchanged).
 
     `progress` hears of the new and changed rows as they are validated (the slow part).
     """
-    label = f"Memuat {model._meta.verbose_name_plural}"
+    label = f"Memuat {level}"
     if progress:
         progress(label, 0, None)
     existing = {obj.code: obj for obj in model.objects.filter(code__in=[r["code"] for r in rows])}
@@ -110,7 +110,7 @@ def regions_import(
         ("kabupaten/kota", Regency, regencies, ["province_id", "name", "kind"]),
         ("kecamatan", SubDistrict, sub_districts, ["regency_id", "name"]),
     ]:
-        created, updated, unchanged = _upsert(model, rows, fields, progress)
+        created, updated, unchanged = _upsert(model, rows, fields, progress, label)
         result.created[label] = created
         result.updated[label] = updated
         result.unchanged[label] = unchanged
