@@ -477,8 +477,8 @@ def _write(
     if progress:
         # Counted in rows saved: the new ones first, then the changed ones with their history.
         created = sum(r.action == "create" for r in check.rows)
-        changed = created + sum(r.action == "update" for r in check.rows)
-        progress(SAVE_LABEL, 0, changed)
+        to_save = created + sum(r.action == "update" for r in check.rows)
+        progress(SAVE_LABEL, 0, to_save)
     # The dashboards' daily totals move in the same transaction.
     rollup_apply(
         [
@@ -532,7 +532,7 @@ def _write(
             ],
         )
         if progress:
-            progress(SAVE_LABEL, created, changed)
+            progress(SAVE_LABEL, created, to_save)
         updates = [r for r in check.rows if r.action == "update"]
         if updates:
             table, pk = quote(DailyCount._meta.db_table), quote(DailyCount._meta.pk.column)
@@ -587,7 +587,7 @@ def _write(
                 ],
             )
         if progress:
-            progress(SAVE_LABEL, changed, changed)
+            progress(SAVE_LABEL, to_save, to_save)
         return
 
     DailyCount.objects.bulk_create(
@@ -610,7 +610,7 @@ def _write(
         batch_size=BATCH_SIZE,
     )
     if progress:
-        progress(SAVE_LABEL, created, changed)
+        progress(SAVE_LABEL, created, to_save)
     updates = [r for r in check.rows if r.action == "update"]
     DailyCount.objects.bulk_update(
         [
@@ -655,4 +655,4 @@ def _write(
         batch_size=BATCH_SIZE,
     )
     if progress:
-        progress(SAVE_LABEL, changed, changed)
+        progress(SAVE_LABEL, to_save, to_save)
