@@ -12,6 +12,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.progress import ProgressCallback, progress_iter
 from ektp_tracker.parsing import (
     WHOLE_NUMBER_RE,
     CellError,
@@ -54,8 +55,16 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _upsert(model, rows: list[dict], fields: list[str]) -> tuple[int, int, int]:
-    """Insert new codes and update changed ones in bulk; returns (created, updated, unchanged)."""
+def _upsert(
+    model, rows: list[dict], fields: list[str], progress: ProgressCallback | None, level: str
+) -> tuple[int, int, int]:
+    """Insert new codes and update changed ones in bulk; returns (created, updated, unchanged).
+
+    `progress` hears of the new and changed rows as they are validated (the slow part).
+    """
+    label = f"Memuat {level}"
+    if progress:
+        progress(label, 0, None)
     existing = {obj.code: obj for obj in model.objects.filter(code__in=[r["code"] for r in rows])}
     to_create, to_update = [], []
     for row in rows:
@@ -66,7 +75,8 @@ def _upsert(model, rows: list[dict], fields: list[str]) -> tuple[int, int, int]:
             for f in fields:
                 setattr(obj, f, row[f])
             to_update.append(obj)
-    for obj in to_create + to_update:
+    changed = to_create + to_update
+    for obj in progress_iter(changed, progress, label, total=len(changed), every=250):
         obj.full_clean(validate_unique=False, validate_constraints=False)
     model.objects.bulk_create(to_create, batch_size=2000)
     model.objects.bulk_update(to_update, fields, batch_size=2000)
@@ -74,7 +84,9 @@ def _upsert(model, rows: list[dict], fields: list[str]) -> tuple[int, int, int]:
 
 
 @transaction.atomic
-def regions_import(*, data_dir: Path = DATA_DIR) -> RegionImportResult:
+def regions_import(
+    *, data_dir: Path = DATA_DIR, progress: ProgressCallback | None = None
+) -> RegionImportResult:
     """Load the bundled Kemendagri code list; codes are keys, so a renamed region is updated."""
     provinces = [
         {"code": r["code"], "name": r["name"]} for r in _read_rows(data_dir / "provinces.csv")
@@ -98,7 +110,7 @@ def regions_import(*, data_dir: Path = DATA_DIR) -> RegionImportResult:
         ("kabupaten/kota", Regency, regencies, ["province_id", "name", "kind"]),
         ("kecamatan", SubDistrict, sub_districts, ["regency_id", "name"]),
     ]:
-        created, updated, unchanged = _upsert(model, rows, fields)
+        created, updated, unchanged = _upsert(model, rows, fields, progress, label)
         result.created[label] = created
         result.updated[label] = updated
         result.unchanged[label] = unchanged

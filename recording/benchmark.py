@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
+from common.progress import ProgressCallback
 from districts.models import Campaign, EligiblePopulation, Province, SubDistrict
 
 from .models import DailyCount, DeviceStatusChange, RecordingDevice
@@ -44,9 +45,14 @@ def _date_plus(days_sql: str) -> str:
     return f"date(%(first)s, '+' || ({days_sql}) || ' days')"
 
 
-def bench_clear() -> int:
+def _silent(label: str, done: int, total: int | None = None) -> None:
+    pass
+
+
+def bench_clear(*, progress: ProgressCallback | None = None) -> int:
     devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX)
     with transaction.atomic():
+        (progress or _silent)("Menghapus data bench", 0, None)
         daily_counts_delete(DailyCount.objects.filter(device__in=devices))
         DeviceStatusChange.objects.filter(device__in=devices).delete()
         deleted, _ = devices.delete()
@@ -55,13 +61,19 @@ def bench_clear() -> int:
 
 
 @transaction.atomic
-def bench_generate(*, days: int = 730, today: dt.date | None = None) -> BenchData:
-    """1-3 devices per sub-district (about 14,600), `days` days of counts ending `today`."""
+def bench_generate(
+    *, days: int = 730, today: dt.date | None = None, progress: ProgressCallback | None = None
+) -> BenchData:
+    """1-3 devices per sub-district (about 14,600), `days` days of counts ending `today`.
+
+    Each step is one or two bulk statements: `progress` hears when each starts."""
+    step = progress or _silent
     started = time.perf_counter()
     today = today or timezone.localdate()
     first = today - dt.timedelta(days=days - 1)
     params = {"first": first, "days": days, "prefix": SERIAL_PREFIX}
     with connection.cursor() as cursor:
+        step("Membuat alat", 0, None)
         # Devices: 1 + (length of the kecamatan name mod 3), a fixed spread of 1 to 3.
         cursor.execute(
             f"""
@@ -79,6 +91,7 @@ def bench_generate(*, days: int = 730, today: dt.date | None = None) -> BenchDat
         )
         # Counts: a deterministic scramble of device id and day; about 2% of device-days have
         # no report at all, the rest 0-149 people.
+        step("Membuat jumlah harian", 0, None)
         scramble = "((d.id * 7919 + n.i * 104729) % 1000)"
         cursor.execute(
             f"""
@@ -94,6 +107,7 @@ def bench_generate(*, days: int = 730, today: dt.date | None = None) -> BenchDat
             {**params, "now": timezone.now(), "like": f"{SERIAL_PREFIX}%"},
         )
     # Eligible figures sized so coverage spreads between about 55% and 110%.
+    step("Membuat wajib KTP dan target", 0, None)
     per_sub_district = (
         DailyCount.objects.filter(device__serial__startswith=SERIAL_PREFIX)
         .values("device__sub_district")
@@ -130,6 +144,7 @@ def bench_generate(*, days: int = 730, today: dt.date | None = None) -> BenchDat
         ignore_conflicts=True,
     )
     # A few stations down, so the down-station figures have something to show.
+    step("Mencatat alat rusak", 0, None)
     down = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX, serial__endswith="-2")
     DeviceStatusChange.objects.bulk_create(
         [
@@ -137,6 +152,7 @@ def bench_generate(*, days: int = 730, today: dt.date | None = None) -> BenchDat
             for pk in down.values_list("pk", flat=True)[::40]
         ]
     )
+    step("Menghitung rekap harian", 0, None)
     rollup_refresh("")
     devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX).count()
     counts = DailyCount.objects.filter(device__serial__startswith=SERIAL_PREFIX).count()
@@ -162,8 +178,14 @@ def _bench_client() -> Client:
     return client
 
 
-def bench_pages(*, as_of_days: list[dt.date | None], runs: int = 15) -> list[PageTiming]:
+def bench_pages(
+    *,
+    as_of_days: list[dt.date | None],
+    runs: int = 15,
+    progress: ProgressCallback | None = None,
+) -> list[PageTiming]:
     """Median and p95 server time of each dashboard level (warm cache), and its weight."""
+    step = progress or _silent
     largest_province = (
         Province.objects.annotate(size=Count("regencies__sub_districts"))
         .order_by("-size")
@@ -187,6 +209,8 @@ def bench_pages(*, as_of_days: list[dt.date | None], runs: int = 15) -> list[Pag
     ]
     client = _bench_client()
     results = []
+    requests, total = 0, len(as_of_days) * len(pages) * (runs + 1)
+    step("Mengukur halaman", requests, total)
     for as_of in as_of_days:
         suffix = f"?as_of={as_of:%Y-%m-%d}" if as_of else ""
         for label, path in pages:
@@ -198,6 +222,8 @@ def bench_pages(*, as_of_days: list[dt.date | None], runs: int = 15) -> list[Pag
                 started = time.perf_counter()
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
+            requests += runs + 1
+            step("Mengukur halaman", requests, total)
             timings.sort()
             results.append(
                 PageTiming(

@@ -25,6 +25,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from common.progress import ProgressCallback
 from districts.choices import Role
 from districts.models import (
     AreaAssignment,
@@ -546,13 +547,22 @@ def repairs_create(*, plan: DemoPlan, device_ids: dict[str, int], vendor: Vendor
     return repairs
 
 
+def _silent(label: str, done: int, total: int | None = None) -> None:
+    pass
+
+
 @transaction.atomic
-def demo_load(*, password: str | None = None) -> DemoLoadResult:
+def demo_load(
+    *, password: str | None = None, progress: ProgressCallback | None = None
+) -> DemoLoadResult:
     """Load the April 2012 South Sumatra story; running it again leaves the same data.
 
-    Without a `password` the demo logins get a fresh random one on every run.
+    Without a `password` the demo logins get a fresh random one on every run. `progress`
+    hears when each step starts (and of the regions as they are loaded).
     """
-    regions_import()
+    step = progress or _silent
+    regions_import(progress=progress)
+    step("Memuat wajib KTP, target dan pengguna demo", 0, None)
     role_groups_ensure()
     eligible_rows = eligible_rows_read()
     population_import_rows(rows=eligible_rows)
@@ -561,14 +571,17 @@ def demo_load(*, password: str | None = None) -> DemoLoadResult:
 
     eligible = {row["code"]: int(row["eligible"]) for row in eligible_rows}
     names = dict(SubDistrict.objects.filter(code__in=eligible).values_list("code", "name"))
+    step("Membuat alat dan jumlah harian", 0, None)
     plan = demo_plan(eligible=eligible, names=names)
     device_ids = devices_replace(devices=plan.devices)
     operator_id = get_user_model().objects.get(username=OPERATOR_USERNAME).pk
     daily_counts = daily_counts_create(plan=plan, device_ids=device_ids, operator_id=operator_id)
     vendor = vendor_ensure()
     repairs = repairs_create(plan=plan, device_ids=device_ids, vendor=vendor)
+    step("Menghitung rekap harian", 0, None)
     rollup_refresh(SUMSEL)
 
+    step("Memeriksa angka cerita", 0, None)
     province = Province.objects.get(code=SUMSEL)
     overview = area_dashboard(region=province, code=province.code, as_of=DEMO_TODAY)
     oku_timur = next(row for row in overview.children if row.code == OKU_TIMUR)

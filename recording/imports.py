@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.progress import ProgressCallback, progress_iter
 from districts.selectors import user_scope
 from ektp_tracker.parsing import (
     CSV_DELIMITERS,
@@ -243,21 +244,24 @@ def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | Non
     return (line, serial, date, count, note), []
 
 
-def count_lines_read(*, content: bytes, file_name: str, progress=None) -> CountLines:
-    """Read every line of the file and check each value; no database access. `progress` is
-    told how many lines were checked, every `PROGRESS_ROWS`.
+def count_lines_read(
+    *, content: bytes, file_name: str, progress: ProgressCallback | None = None
+) -> CountLines:
+    """Read every line of the file and check each value; no database access.
 
     Raises `FileRefused` when the file cannot be read as a table at all.
     """
     with _collector_paused():
+        if progress:
+            progress("Membaca berkas", 0, None)
         table = count_table_read(content=content, file_name=file_name)
         result = CountLines(lines=len(table.rows) + len(table.problems))
         result.errors = [Problem(line, "", message) for line, message in table.problems]
         # A file repeats the same few dozen dates on every device's lines.
         parse_day = functools.lru_cache(maxsize=1024)(parse_date)
-        for n, (line, values) in enumerate(table.rows):
-            if progress is not None and n % PROGRESS_ROWS == 0:
-                progress(n)
+        for line, values in progress_iter(
+            table.rows, progress, "Memeriksa isi baris", total=len(table.rows)
+        ):
             row, problems = _line_read(line, values, parse_day)
             result.errors.extend(problems)
             if row is not None:
@@ -283,16 +287,21 @@ def _devices_by_serial(serials: set[str], user) -> dict[str, RecordingDevice]:
     return devices
 
 
-def count_lines_resolve(*, count_lines: CountLines, user=None, progress=None) -> CountFile:
+def count_lines_resolve(
+    *, count_lines: CountLines, user=None, progress: ProgressCallback | None = None
+) -> CountFile:
     """Resolve the serials of the lines in one query; `user` limits the devices to their area
     (None: no limit, for the command run by an administrator). `progress`: as in
     `count_lines_read`."""
     with _collector_paused():
         result = CountFile(lines=count_lines.lines, errors=list(count_lines.errors))
+        label, total = "Mencocokkan nomor seri alat", len(count_lines.rows)
+        if progress:
+            progress(label, 0, total)
         devices = _devices_by_serial({serial for _, serial, *_ in count_lines.rows}, user)
-        for n, (line, serial, date, count, note) in enumerate(count_lines.rows):
-            if progress is not None and n % PROGRESS_ROWS == 0:
-                progress(n)
+        for line, serial, date, count, note in progress_iter(
+            count_lines.rows, progress, label, total=total
+        ):
             device = devices.get(serial)
             if device is None:
                 result.errors.append(
@@ -316,13 +325,15 @@ def count_lines_resolve(*, count_lines: CountLines, user=None, progress=None) ->
         return result
 
 
-def count_file_read(*, content: bytes, file_name: str, user=None) -> CountFile:
+def count_file_read(
+    *, content: bytes, file_name: str, user=None, progress: ProgressCallback | None = None
+) -> CountFile:
     """Read the file and resolve its serials (see `count_lines_read`, `count_lines_resolve`).
 
     Raises `FileRefused`.
     """
-    count_lines = count_lines_read(content=content, file_name=file_name)
-    return count_lines_resolve(count_lines=count_lines, user=user)
+    count_lines = count_lines_read(content=content, file_name=file_name, progress=progress)
+    return count_lines_resolve(count_lines=count_lines, user=user, progress=progress)
 
 
 def _with_read_errors(check: CountCheck, count_file: CountFile) -> CountCheck:
@@ -333,7 +344,10 @@ def _with_read_errors(check: CountCheck, count_file: CountFile) -> CountCheck:
 
 
 def count_file_check(
-    *, count_file: CountFile, today: dt.date | None = None, progress=None
+    *,
+    count_file: CountFile,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
 ) -> CountCheck:
     """What saving the file would do: the service's check plus the problems of reading it."""
     with _collector_paused():
@@ -349,11 +363,14 @@ def count_file_save(
     count_import: CountImport | None = None,
     expected_fingerprint=None,
     today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
 ) -> CountCheck:
     """Save every row of the file or none; raises `CountsRejected` like `daily_counts_save`."""
     if count_file.errors:
         # Still run the rules on the readable rows, so the operator sees every error at once.
-        raise CountsRejected(count_file_check(count_file=count_file, today=today))
+        raise CountsRejected(
+            count_file_check(count_file=count_file, today=today, progress=progress)
+        )
     with _collector_paused():
         return daily_counts_save(
             rows=count_file.rows,
@@ -363,6 +380,7 @@ def count_file_save(
             count_import=count_import,
             expected_fingerprint=expected_fingerprint,
             today=today,
+            progress=progress,
         )
 
 
@@ -403,9 +421,9 @@ class PreviewedFingerprint:
 # A file with thousands of errors is fixed from the first ones; the page stays light.
 MAX_PROBLEMS_SHOWN = 500
 SAMPLE_ROWS = 50
-# Progress is written at most this often (seconds), and looked at every this many rows.
+# Progress is written at most this often (seconds); the loops report every 1000 rows
+# (`common.progress.progress_iter`).
 PROGRESS_SECONDS = 0.5
-PROGRESS_ROWS = 1000
 
 
 class ImportAlreadyCommitted(Exception):
@@ -528,14 +546,15 @@ def _import_move(pk: int, step: str, **changes) -> bool:
 
 class ImportProgress:
     """Writes how far a background step got onto its upload: at most one UPDATE every
-    `seconds`, looked at every `PROGRESS_ROWS` rows by the loops that call it, never one per
+    `seconds`, told every 1000 rows by the loops that call it (`progress_iter`), never one per
     row. `offset` continues a count (the check's second pass after its first)."""
 
     def __init__(self, pk: int, *, seconds: float = PROGRESS_SECONDS, offset: int = 0):
         self.pk, self.seconds, self.offset = pk, seconds, offset
         self._last = time.monotonic()
 
-    def __call__(self, done: int) -> None:
+    def __call__(self, label: str, done: int, total: int | None = None) -> None:
+        """A `ProgressCallback`: the upload's status names the step, so only `done` is kept."""
         now = time.monotonic()
         if now - self._last < self.seconds:
             return
@@ -830,18 +849,20 @@ def count_file_import(
     confirm: bool = False,
     dry_run: bool = False,
     today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
 ) -> CountCheck:
     """Check (`dry_run`) or save a file outside the web flow; raises `CountsRejected` or
-    `FileRefused` exactly when saving would fail, dry run or not.
+    `FileRefused` exactly when saving would fail, dry run or not. `progress` hears of each
+    step (reading, matching the devices, checking, saving).
 
     With a `user`, the file is kept as a saved `CountImport` of theirs, like an upload.
     """
     if user is not None:
         upload_file_name(file_name)
-    count_lines = count_lines_read(content=content, file_name=file_name)
-    count_file = count_lines_resolve(count_lines=count_lines, user=user)
+    count_lines = count_lines_read(content=content, file_name=file_name, progress=progress)
+    count_file = count_lines_resolve(count_lines=count_lines, user=user, progress=progress)
     if dry_run:
-        check = count_file_check(count_file=count_file, today=today)
+        check = count_file_check(count_file=count_file, today=today, progress=progress)
         if check.errors:
             raise CountsRejected(check)
         if check.warnings and not confirm:
@@ -859,6 +880,7 @@ def count_file_import(
             confirm=confirm,
             count_import=count_import,
             today=today,
+            progress=progress,
         )
         if count_import is not None:
             count_import.status = CountImport.Status.COMMITTED

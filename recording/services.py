@@ -17,6 +17,7 @@ from django.db.models import Min, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from common.days import format_day
+from common.progress import ProgressCallback, progress_iter
 from districts.models import Campaign, EligiblePopulation
 from ektp_tracker.parsing import format_number
 
@@ -35,6 +36,9 @@ from .rollups import rollup_apply
 # zero); above the capacity itself it is possible (overtime) but needs a second look.
 HARD_LIMIT_FACTOR = 3
 BATCH_SIZE = 2000
+# The steps a long batch reports to a `progress` callback.
+CHECK_LABEL = "Memeriksa aturan"
+SAVE_LABEL = "Menyimpan"
 NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 
 
@@ -202,13 +206,17 @@ def _campaign_starts(regency_codes: set[str]) -> dict[str, dt.date]:
 
 
 def _check_rows(
-    rows: list[CountRow], today: dt.date, timeline, errors: list[Problem]
+    rows: list[CountRow],
+    today: dt.date,
+    timeline,
+    errors: list[Problem],
+    progress: ProgressCallback | None = None,
 ) -> list[CountRow]:
     """Rules of a single row and duplicates; returns the rows that passed."""
     campaign_starts = _campaign_starts({r.device.sub_district.regency_id for r in rows})
     seen_lines: dict[tuple[int, dt.date], int] = {}
     valid = []
-    for row in rows:
+    for row in progress_iter(rows, progress, CHECK_LABEL, total=len(rows)):
         device, problems = row.device, []
         key = (device.pk, row.date)
         if key in seen_lines:
@@ -334,21 +342,23 @@ def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem
 
 
 def daily_counts_check(
-    *, rows: list[CountRow], today: dt.date | None = None, lock: bool = False, progress=None
+    *,
+    rows: list[CountRow],
+    today: dt.date | None = None,
+    lock: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> CountCheck:
     """Every error, warning and conflict of a batch, in a fixed number of queries. `progress`
-    (an upload's background check) is told how many rows were checked, every 1000."""
+    (a command's terminal line, an upload's progress bar) is told how many rows were checked."""
     today = today or timezone.localdate()
     check = CountCheck(rows=rows)
     for row in rows:
         row.existing, row.action, row.follow_up = None, "", []
     prefetch_related_objects([r.device for r in rows], "sub_district")
     timeline = _status_timeline({r.device.pk for r in rows})
-    valid = _check_rows(rows, today, timeline, check.errors)
+    valid = _check_rows(rows, today, timeline, check.errors, progress)
     existing = _existing_counts(valid, lock=lock)
-    for n, row in enumerate(valid):
-        if progress is not None and n % 1000 == 0:
-            progress(n)
+    for row in valid:
         row.existing = existing.get((row.device.pk, row.date))
         if row.existing is None:
             row.action = "create"
@@ -398,6 +408,7 @@ def daily_counts_save(
     count_import: CountImport | None = None,
     expected_fingerprint: list | None = None,
     today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
     _retried: bool = False,
 ) -> CountCheck:
     """Save a batch all-or-nothing; raise `CountsRejected` (writing nothing) when it may not be.
@@ -409,7 +420,7 @@ def daily_counts_save(
     """
     try:
         with transaction.atomic():
-            check = daily_counts_check(rows=rows, today=today, lock=True)
+            check = daily_counts_check(rows=rows, today=today, lock=True, progress=progress)
             if check.errors or check.conflicts:
                 raise CountsRejected(check)
             if expected_fingerprint is not None and check.fingerprint != expected_fingerprint:
@@ -418,7 +429,7 @@ def daily_counts_save(
             confirmed = confirm and confirmed_warnings in (None, check.warnings_digest)
             if check.warnings and not confirmed:
                 raise CountsRejected(check, needs_confirmation=True)
-            _write(check, user=user, source=source, count_import=count_import)
+            _write(check, user=user, source=source, count_import=count_import, progress=progress)
     except IntegrityError:
         # Someone else created one of these device-days between our check and our insert.
         if _retried:
@@ -440,12 +451,20 @@ def daily_counts_save(
             count_import=count_import,
             expected_fingerprint=expected_fingerprint,
             today=today,
+            progress=progress,
             _retried=True,
         )
     return check
 
 
-def _write(check: CountCheck, *, user, source: str, count_import: CountImport | None):
+def _write(
+    check: CountCheck,
+    *,
+    user,
+    source: str,
+    count_import: CountImport | None,
+    progress: ProgressCallback | None = None,
+):
     """Insert the new counts, update the changed ones and keep their old values.
 
     On PostgreSQL the rows go in with COPY: for an upload of 100.000 rows, building model
@@ -454,6 +473,11 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
     device-day someone else created meanwhile raises IntegrityError (a conflict), never an
     overwrite; the rows updated are the ones the check locked.
     """
+    if progress:
+        # Counted in rows saved: the new ones first, then the changed ones with their history.
+        created = sum(r.action == "create" for r in check.rows)
+        to_save = created + sum(r.action == "update" for r in check.rows)
+        progress(SAVE_LABEL, 0, to_save)
     # The dashboards' daily totals move in the same transaction.
     rollup_apply(
         [
@@ -506,6 +530,8 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
                 if r.action == "create"
             ],
         )
+        if progress:
+            progress(SAVE_LABEL, created, to_save)
         updates = [r for r in check.rows if r.action == "update"]
         if updates:
             table, pk = quote(DailyCount._meta.db_table), quote(DailyCount._meta.pk.column)
@@ -559,6 +585,8 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
                     for r in updates
                 ],
             )
+        if progress:
+            progress(SAVE_LABEL, to_save, to_save)
         return
 
     DailyCount.objects.bulk_create(
@@ -580,6 +608,8 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
         ],
         batch_size=BATCH_SIZE,
     )
+    if progress:
+        progress(SAVE_LABEL, created, to_save)
     updates = [r for r in check.rows if r.action == "update"]
     DailyCount.objects.bulk_update(
         [
@@ -623,3 +653,5 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
         ],
         batch_size=BATCH_SIZE,
     )
+    if progress:
+        progress(SAVE_LABEL, to_save, to_save)

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import itertools
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
 
+from common import progress
 from districts.choices import Role
 from districts.models import AreaAssignment, Province, Regency, SubDistrict
 from districts.services import regions_import
@@ -124,3 +126,16 @@ def demo_output(django_db_setup, django_db_blocker):
 def loaded(demo_output, db):
     """The demo data (South Sumatra, April 2012) with the command's printed output."""
     return demo_output
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """A stderr that says it is a terminal, with the progress clock stopped: the progress a
+    command draws there is exact text (every step takes 0:00, no rate, no time left)."""
+    monkeypatch.setattr(progress, "time", SimpleNamespace(monotonic=lambda: 0.0))
+    return Terminal()

@@ -49,6 +49,30 @@ def test_import_into_empty_tree_loads_the_official_list():
     assert Regency.objects.get(code="16.71").kind == RegencyKind.KOTA
 
 
+def test_command_shows_progress_on_stderr_and_prints_the_same_summary(terminal):
+    SubDistrict.objects.filter(code="16.08.12").update(name="Buay Madang Timur (lama)")
+    out = StringIO()
+
+    call_command("import_regions", stdout=out, stderr=terminal)
+
+    assert out.getvalue() == (
+        "Wilayah dimuat. provinsi: 0 baru, 0 diperbarui, 38 tetap; "
+        "kabupaten/kota: 0 baru, 0 diperbarui, 514 tetap; "
+        "kecamatan: 0 baru, 1 diperbarui, 7284 tetap\n"
+    )
+    assert terminal.getvalue() == (
+        "\rMemuat provinsi…\rMemuat provinsi: selesai dalam 0:00\n"
+        "\rMemuat kabupaten/kota…\rMemuat kabupaten/kota: selesai dalam 0:00\n"
+        "\rMemuat kecamatan…\rMemuat kecamatan: 1/1 (100%), selesai dalam 0:00\n"
+    )
+
+
+def test_command_with_verbosity_0_shows_no_progress(terminal):
+    call_command("import_regions", verbosity=0, stdout=StringIO(), stderr=terminal)
+
+    assert terminal.getvalue() == ""
+
+
 def test_import_run_twice_leaves_the_same_rows():
     regions_import()
     before = _region_rows()

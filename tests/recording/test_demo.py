@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -283,6 +284,25 @@ def test_loading_again_keeps_the_data_and_issues_a_new_password(loaded, client, 
     assert PASSWORD not in output
     assert not _logs_in(client, "admin", PASSWORD)
     assert _logs_in(client, "admin", _printed_password(output, "admin"))
+
+
+def test_progress_goes_to_stderr_and_the_printed_report_is_unchanged(loaded, terminal):
+    output = _load(password=PASSWORD, stderr=terminal)
+
+    def timeless(text: str) -> str:
+        return re.sub(r"dalam \d+\.\d detik", "dalam … detik", text)
+
+    # The same report as the first load's, whose stderr was no terminal.
+    assert timeless(output) == timeless(loaded)
+    assert [line.rsplit("\r", 1)[-1] for line in terminal.getvalue().rstrip("\n").split("\n")] == [
+        "Memuat provinsi: selesai dalam 0:00",
+        "Memuat kabupaten/kota: selesai dalam 0:00",
+        "Memuat kecamatan: selesai dalam 0:00",
+        "Memuat wajib KTP, target dan pengguna demo: selesai dalam 0:00",
+        "Membuat alat dan jumlah harian: selesai dalam 0:00",
+        "Menghitung rekap harian: selesai dalam 0:00",
+        "Memeriksa angka cerita: selesai dalam 0:00",
+    ]
 
 
 def test_demo_rollups_equal_the_counts(loaded):

@@ -937,13 +937,72 @@ def test_a_saved_upload_cannot_be_saved_twice(client, operator_oku_timur, timur)
         )
 
 
-def test_bench_creates_then_updates_every_row_and_cleans_up():
+def test_command_shows_progress_on_stderr_and_prints_the_same_summary(csv_file, timur, terminal):
     out = StringIO()
 
-    call_command("bench_import", "--rows", "30", "--devices", "4", stdout=out)
+    call_command(
+        "import_counts",
+        csv_file("date,device,count\n2012-04-15,OKUT-01,10\n2012-04-16,OKUT-01,12\n"),
+        stdout=out,
+        stderr=terminal,
+    )
+
+    assert out.getvalue() == "Jumlah harian dimuat: 2 baru, 0 diperbarui, 0 tetap.\n"
+    assert terminal.getvalue() == (
+        "\rMembaca berkas…\rMembaca berkas: selesai dalam 0:00\n"
+        "\rMemeriksa isi baris: 0/2 (0%), 0:00"
+        "\rMemeriksa isi baris: 2/2 (100%), selesai dalam 0:00\n"
+        "\rMencocokkan nomor seri alat: 0/2 (0%), 0:00"
+        "\rMencocokkan nomor seri alat: 2/2 (100%), selesai dalam 0:00\n"
+        "\rMemeriksa aturan: 0/2 (0%), 0:00\rMemeriksa aturan: 2/2 (100%), selesai dalam 0:00\n"
+        "\rMenyimpan: 0/2 (0%), 0:00\rMenyimpan: 2/2 (100%), selesai dalam 0:00\n"
+    )
+
+
+def test_command_progress_ends_its_line_before_the_errors(csv_file, timur, terminal):
+    with pytest.raises(CommandError):
+        call_command(
+            "import_counts",
+            csv_file("date,device,count\n2012-04-16,OKUT-01,-5\n"),
+            "--dry-run",
+            stdout=StringIO(),
+            stderr=terminal,
+        )
+
+    assert terminal.getvalue().split("\n")[-3:] == [
+        # The file was refused: its last step says the import stopped there.
+        "\rMemeriksa aturan…\rMemeriksa aturan: berhenti setelah 0:00",
+        'Baris 2, kolom count: "-5" negatif; jumlah tidak boleh kurang dari 0.',
+        "",
+    ]
+
+
+def test_command_with_verbosity_0_shows_no_progress(csv_file, timur, terminal):
+    out = StringIO()
+
+    call_command(
+        "import_counts",
+        csv_file("date,device,count\n2012-04-15,OKUT-01,10\n"),
+        verbosity=0,
+        stdout=out,
+        stderr=terminal,
+    )
+
+    assert out.getvalue() == "Jumlah harian dimuat: 1 baru, 0 diperbarui, 0 tetap.\n"
+    assert terminal.getvalue() == ""
+
+
+def test_bench_creates_then_updates_every_row_and_cleans_up(terminal):
+    out = StringIO()
+
+    call_command("bench_import", "--rows", "30", "--devices", "4", stdout=out, stderr=terminal)
 
     assert "buat: 30 baru, 0 diperbarui" in out.getvalue()
     assert "perbarui: 0 baru, 30 diperbarui" in out.getvalue()
+    # The progress is on stderr, each import's save ending its line before the timings.
+    assert "\r" not in out.getvalue()
+    assert "Menyimpan" not in out.getvalue()
+    assert terminal.getvalue().count("\rMenyimpan: 30/30 (100%), selesai dalam 0:00\n") == 2
     assert not DailyCount.objects.exists()
     assert not RecordingDevice.objects.filter(serial__startswith="BENCH-").exists()
 

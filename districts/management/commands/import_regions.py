@@ -1,14 +1,17 @@
 from django.core.management.base import BaseCommand
 
+from common.progress import Progress
 from districts.services import regions_import
 
 
 class Command(BaseCommand):
     help = (
         "Load the bundled Kemendagri region list (38 provinces, 514 regencies/cities, "
-        "7,285 sub-districts). Safe to run again: existing codes are updated, never duplicated."
+        "7,285 sub-districts). Safe to run again: existing codes are updated, never duplicated. "
+        "Progress goes to stderr (none with --verbosity 0)."
     )
 
     def handle(self, *args, **options):
-        result = regions_import()
+        with Progress.for_command(self, options["verbosity"]) as progress:
+            result = regions_import(progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Wilayah dimuat. {result.summary()}"))

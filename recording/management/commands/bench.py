@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from common.progress import Progress
 from recording.benchmark import (
     SERIAL_PREFIX,
     bench_clear,
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         "daily counts) in the configured database and print the median and p95 server time and "
         "the weight of the national, largest-province, regency and kecamatan dashboards, today, "
         "at the end of last month (a whole month of daily rows to read) and for a past as_of. "
-        "Bench rows are marked (serials NAT-…) and removed by --clear."
+        "Bench rows are marked (serials NAT-…) and removed by --clear. Progress goes to stderr "
+        "(none with --verbosity 0)."
     )
 
     def add_arguments(self, parser):
@@ -34,8 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--clear", action="store_true", help="remove the bench data and stop")
 
     def handle(self, *args, **options):
+        progress = Progress.for_command(self, options["verbosity"])
         if options["clear"]:
-            self.stdout.write(f"Dihapus: {bench_clear()} baris alat dan turunannya.")
+            with progress:
+                deleted = bench_clear(progress=progress)
+            self.stdout.write(f"Dihapus: {deleted} baris alat dan turunannya.")
             return
         if options["days"] < 8:
             raise CommandError("--days harus paling sedikit 8.")
@@ -44,18 +49,25 @@ class Command(BaseCommand):
         if not (existing and options["reuse"]):
             if existing:
                 self.stdout.write("Menghapus data bench lama…")
-                bench_clear()
+                with progress:
+                    bench_clear(progress=progress)
             self.stdout.write("Membuat data nasional…")
-            data = bench_generate(days=options["days"])
+            with progress:
+                data = bench_generate(days=options["days"], progress=progress)
             self.stdout.write(
                 f"  {data.devices:,} alat, {data.daily_counts:,} jumlah harian "
                 f"({data.first_day} s.d. {data.last_day}) dalam {data.seconds:.0f} detik"
             )
-        self._analyze()
+        with progress:
+            progress("ANALYZE", 0, None)
+            self._analyze()
         today = timezone.localdate()
         last_month_end = today.replace(day=1) - dt.timedelta(days=1)
         past = today - dt.timedelta(days=options["past_days"])
-        results = bench_pages(as_of_days=[None, last_month_end, past], runs=options["runs"])
+        with progress:
+            results = bench_pages(
+                as_of_days=[None, last_month_end, past], runs=options["runs"], progress=progress
+            )
         self.stdout.write(
             f"\n{'halaman':<42} {'median ms':>10} {'p95 ms':>8} {'KB':>7} {'KB gzip':>8}"
         )

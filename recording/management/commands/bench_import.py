@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from common.progress import Progress
 from districts.models import SubDistrict
 from recording.imports import count_file_check, count_file_read, count_file_save
 from recording.models import DailyCount, DailyCountRevision, RecordingDevice
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         "Time a bulk import end to end (read + check + save, as import_counts does) on this "
         "database: once creating every row, once updating every row. Writes to the database: "
         f"use a scratch one. Devices named {PREFIX}… are created if missing and deleted with "
-        "their counts afterwards, unless --keep."
+        "their counts afterwards, unless --keep. Progress goes to stderr (none with "
+        "--verbosity 0)."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +33,8 @@ class Command(BaseCommand):
             "--keep", action="store_true", help="Keep the bench devices and their counts."
         )
 
-    def handle(self, *args, rows: int, devices: int, keep: bool, **options):
+    def handle(self, *args, rows: int, devices: int, keep: bool, verbosity, **options):
+        self.progress = Progress.for_command(self, verbosity)
         if rows < 1 or devices < 1:
             raise CommandError("--rows dan --devices harus lebih dari 0.")
         bench_devices = self._devices(devices)
@@ -105,17 +108,21 @@ class Command(BaseCommand):
 
     def _run(self, label: str, path: Path, rows: int):
         timings = {}
-        start = time.perf_counter()
-        content = path.read_bytes()
-        count_file = count_file_read(content=content, file_name=path.name)
-        timings["baca"] = time.perf_counter() - start
-        mark = time.perf_counter()
-        preview = count_file_check(count_file=count_file)
-        timings["periksa (pratinjau)"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        # What import_counts does after reading: the locked re-check and the writes.
-        check = count_file_save(count_file=count_file, user=None, confirm=True)
-        timings["simpan"] = time.perf_counter() - mark
+        # The progress reports cost a callback per thousand rows: nothing the timings show.
+        with self.progress as progress:
+            start = time.perf_counter()
+            content = path.read_bytes()
+            count_file = count_file_read(content=content, file_name=path.name, progress=progress)
+            timings["baca"] = time.perf_counter() - start
+            mark = time.perf_counter()
+            preview = count_file_check(count_file=count_file, progress=progress)
+            timings["periksa (pratinjau)"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            # What import_counts does after reading: the locked re-check and the writes.
+            check = count_file_save(
+                count_file=count_file, user=None, confirm=True, progress=progress
+            )
+            timings["simpan"] = time.perf_counter() - mark
         timings["import_counts (baca + simpan)"] = timings["baca"] + timings["simpan"]
         timings["unggah (baca + periksa + simpan)"] = sum(list(timings.values())[:3])
         self.stdout.write(

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from common.progress import Progress
 from ektp_tracker.parsing import FileRefused, format_number
 from recording.imports import count_file_import
 from recording.services import CountsRejected
@@ -12,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Load daily counts from a CSV (UTF-8, `,` or `;`) or XLSX file with columns "
         "date,device,count (and optionally note). All rows or none: every error is listed and "
-        "nothing is written unless the whole file is valid; warnings need --confirm."
+        "nothing is written unless the whole file is valid; warnings need --confirm. "
+        "Progress goes to stderr (none with --verbosity 0)."
     )
 
     def add_arguments(self, parser):
@@ -31,16 +33,24 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check and count only; write nothing."
         )
 
-    def handle(self, *args, file: Path, user: str | None, confirm: bool, dry_run: bool, **opts):
+    def handle(
+        self, *args, file: Path, user: str | None, confirm: bool, dry_run: bool, verbosity, **opts
+    ):
         acting = self._user(user) if user else None
         try:
             content = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Berkas {file} tidak dapat dibaca: {exc.strerror}.") from exc
         try:
-            check = count_file_import(
-                content=content, file_name=file.name, user=acting, confirm=confirm, dry_run=dry_run
-            )
+            with Progress.for_command(self, verbosity) as progress:
+                check = count_file_import(
+                    content=content,
+                    file_name=file.name,
+                    user=acting,
+                    confirm=confirm,
+                    dry_run=dry_run,
+                    progress=progress,
+                )
         except FileRefused as exc:
             for error in exc.errors:
                 self.stderr.write(error)

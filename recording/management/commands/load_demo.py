@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils.formats import number_format
 
 from common.days import format_day
+from common.progress import Progress
 from recording import demo
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         "deadline (OKU Timur at 81.4% with two devices at the vendor, OKU Selatan at 100%). "
         "Loads the region list first, so it works on a freshly migrated database, and creates "
         "four demo logins (an operator, a provincial viewer, a national admin and OKU Timur's "
-        "admin). Safe to run again: the demo data is replaced, never duplicated."
+        "admin). Safe to run again: the demo data is replaced, never duplicated. Progress goes "
+        "to stderr (none with --verbosity 0)."
     )
 
     def add_arguments(self, parser):
@@ -38,9 +40,10 @@ class Command(BaseCommand):
             f"(default: {DEFAULT_ADDRESS}; `bootstrap.py demo ADDRESS` passes its own).",
         )
 
-    def handle(self, *args, password, address, **options):
+    def handle(self, *args, password, address, verbosity, **options):
         started = time.monotonic()
-        result = demo.demo_load(password=password)
+        with Progress.for_command(self, verbosity) as progress:
+            result = demo.demo_load(password=password, progress=progress)
         elapsed = time.monotonic() - started
 
         self.stdout.write(
