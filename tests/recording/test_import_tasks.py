@@ -73,13 +73,19 @@ def test_the_check_reads_then_checks_with_progress_and_keeps_what_it_found(
     assert kept.preview["sample"][0] == [2, "OKUT-00", "2012-01-01", 20, None, "", "create"]
     assert kept.preview["errors"] == []
     assert len(kept.preview["digest"]) == 64
-    # Progress every 1.000 rows of each of the three loops, never one UPDATE per row.
-    progress_updates = [
-        q
+    # Progress every 1.000 rows of each of the three loops (and at each step's start and end),
+    # never one UPDATE per row: reading, matching the serials, then the rules (after 2.500).
+    progress_done = [
+        int(q["sql"].split('"progress_done" = ')[1].split(",")[0].split(" ")[0])
         for q in queries.captured_queries
-        if q["sql"].startswith("UPDATE") and "progress_done" in q["sql"]
+        if q["sql"].startswith("UPDATE") and '"progress_done" = ' in q["sql"]
     ]
-    assert 6 <= len(progress_updates) <= 15
+    assert progress_done == [
+        *(0, 0, 0, 1000, 2000, 2500),  # "reading", the read's label and start, every 1.000
+        *(0, 0, 0, 1000, 2000, 2500),  # "checking", the serials' label and start, every 1.000
+        *(2500, 3500, 4500, 5000),  # the rules, counted on from the serials' 2.500
+        5000,  # "previewed"
+    ]
     # The page shows what was kept: nothing is read or checked again.
     assert not DailyCount.objects.exists()
 
