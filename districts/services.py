@@ -12,7 +12,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ektp_tracker.parsing import (
+from common.parsing import (
     WHOLE_NUMBER_RE,
     CellError,
     FileRefused,

@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from districts.admin import AreaScopedAdmin
-
-from .models import (
+from recording.models import (
     AreaMonthlyTotal,
     CountImport,
     DailyCount,
@@ -17,7 +16,7 @@ from .models import (
     Repair,
     Vendor,
 )
-from .rollups import REGENCY_CODE_LENGTH, rollup_refresh
+from recording.services.rollups import REGENCY_CODE_LENGTH, rollup_refresh
 
 # Region filters list only the regions the user's rows are in.
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter

@@ -14,8 +14,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .coverage import Coverage, Dashboard, DayPoint
-from .tables import Formatter, fmt_day, fmt_decimal, fmt_int, fmt_percent
+from recording.coverage import Coverage, Dashboard, DayPoint
+from recording.tables.dashboards import Formatter, fmt_day, fmt_decimal, fmt_int, fmt_percent
 
 WIDTH = 400  # user units; the SVG scales to its box, and text stays legible on a phone
 MAX_LINE_POINTS = 366  # about one per user unit of the plot; longer series are thinned

@@ -8,12 +8,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.days import default_day
+from common.parsing import CellError, parse_whole_number
 from common.validators import known_day_error, validate_no_control_characters
-from ektp_tracker.parsing import CellError, parse_whole_number
-
-from .models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
-from .services import CountRow
-from .validators import SERIAL_HELP, validate_serial
+from recording.models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
+from recording.services.counts import CountRow
+from recording.validators import SERIAL_HELP, validate_serial
 
 NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 

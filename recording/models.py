@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from common.days import format_day
 from common.validators import validate_known_day, validate_no_control_characters
 from districts.models import SubDistrict
-
-from .choices import DeviceStatus, RepairEvent
-from .validators import SERIAL_HELP, SERIAL_REGEX, validate_serial
+from recording.choices import DeviceStatus, RepairEvent
+from recording.validators import SERIAL_HELP, SERIAL_REGEX, validate_serial
 
 
 class RecordingDeviceQuerySet(models.QuerySet):

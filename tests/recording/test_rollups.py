@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from recording.models import DailyCount, ProvinceDailyTotal, RegencyDailyTotal
-from recording.rollups import daily_counts_delete, rollup_differences
-from recording.services import CountRow, daily_counts_save
+from recording.services.counts import CountRow, daily_counts_save
+from recording.services.rollups import daily_counts_delete, rollup_differences
 
 DAY = dt.date(2012, 4, 16)
 

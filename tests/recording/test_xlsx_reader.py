@@ -16,9 +16,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from ektp_tracker.parsing import FileRefused
-from recording import xlsx_reader
-from recording.xlsx_reader import worksheet_table
+from common import xlsx_reader
+from common.parsing import FileRefused
+from common.xlsx_reader import worksheet_table
 
 REQUIRED = ["date", "device", "count"]
 COLUMNS = ["date", "device", "count", "note"]

@@ -3,9 +3,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from ektp_tracker.parsing import FileRefused, format_number
-from recording.imports import count_file_import
-from recording.services import CountsRejected
+from common.parsing import FileRefused, format_number
+from recording.services.counts import CountsRejected
+from recording.services.imports import count_file_import
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from ektp_tracker.parsing import format_number
-from recording.imports import count_imports_purge
+from common.parsing import format_number
+from recording.services.imports import count_imports_purge
 
 
 class Command(BaseCommand):

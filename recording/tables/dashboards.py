@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
-from .choices import DeviceStatus
-from .coverage import Coverage, Progress
+from recording.choices import DeviceStatus
+from recording.coverage import Coverage, Progress
 
 
 def html_of(template: str, *args) -> str:

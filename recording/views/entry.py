@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 
 from districts.models import Regency
 from districts.selectors import UserScope, region_ancestors, region_get, user_scope
-
-from .choices import DeviceStatus
-from .forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
-from .models import DailyCount, EntrySource, RecordingDevice
-from .selectors import DeviceState, device_states, devices_in_scope
-from .services import (
+from recording.choices import DeviceStatus
+from recording.forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
+from recording.models import DailyCount, EntrySource, RecordingDevice
+from recording.selectors.dashboards import DeviceState, device_states, devices_in_scope
+from recording.services.counts import (
     Column,
     CountCheck,
     CountsRejected,

@@ -18,10 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderBy
 
 from common.downloads import csv_download, xlsx_table_download
-
-from .choices import DeviceStatus
-from .models import Repair
-from .tables import FixedPageSize
+from recording.choices import DeviceStatus
+from recording.models import Repair
+from recording.tables.dashboards import FixedPageSize
 
 EMPTY = "—"
 # The batch-shipping form sits under the table; row checkboxes join it with form="...".

@@ -15,16 +15,15 @@ from django_tables2 import RequestConfig
 
 from common.downloads import unknown_format_response
 from districts.selectors import user_scope
-
-from . import repair_tables
-from .filters import OpenRepairFilterSet
-from .forms import DayField, TextField
-from .models import RecordingDevice, Repair, Vendor
-from .repair_selectors import open_repairs as open_repairs_query
-from .repair_selectors import overdue_repairs, vendor_figures
-from .repair_tables import SHIP_FORM_ID, OpenRepairTable
-from .repairs import RepairRefused, repairs_ship
-from .tables import PER_PAGE
+from recording.filters import OpenRepairFilterSet
+from recording.forms import DayField, TextField
+from recording.models import RecordingDevice, Repair, Vendor
+from recording.selectors.repairs import open_repairs as open_repairs_query
+from recording.selectors.repairs import overdue_repairs, vendor_figures
+from recording.services.repairs import RepairRefused, repairs_ship
+from recording.tables import repairs as repair_tables
+from recording.tables.dashboards import PER_PAGE
+from recording.tables.repairs import SHIP_FORM_ID, OpenRepairTable
 
 EXPORT_FORMATS = {"csv": repair_tables.csv_response, "xlsx": repair_tables.xlsx_response}
 VENDOR_EXPORT_FORMATS = {

@@ -19,11 +19,10 @@ from django.utils import translation
 from common.days import format_day
 from districts.choices import Role
 from districts.models import AreaAssignment, Regency
-
-from .choices import DeviceStatus
-from .models import RecordingDevice, Repair
-from .repairs import repair_days_overdue, repair_due_on
-from .selectors import device_states
+from recording.choices import DeviceStatus
+from recording.models import RecordingDevice, Repair
+from recording.selectors.dashboards import device_states
+from recording.services.repairs import repair_days_overdue, repair_due_on
 
 DOWN_DAYS = 3
 SILENT_DAYS = 2

@@ -24,8 +24,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from districts.selectors import user_scope
-from ektp_tracker.parsing import (
+from common import xlsx_reader
+from common.parsing import (
     CSV_DELIMITERS,
     CellError,
     FileRefused,
@@ -36,11 +36,10 @@ from ektp_tracker.parsing import (
     parse_whole_number,
     read_csv,
 )
-
-from . import xlsx_reader
-from .models import CountImport, DailyCount, EntrySource, RecordingDevice
-from .selectors import devices_in_scope
-from .services import (
+from districts.selectors import user_scope
+from recording.models import CountImport, DailyCount, EntrySource, RecordingDevice
+from recording.selectors.dashboards import devices_in_scope
+from recording.services.counts import (
     Column,
     CountCheck,
     CountRow,

@@ -18,7 +18,7 @@ from django.db.models.functions import Left, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import (
+from recording.models import (
     AreaMonthlyTotal,
     DailyCount,
     DailyCountRevision,

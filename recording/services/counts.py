@@ -17,11 +17,10 @@ from django.db.models import Min, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from common.days import format_day
+from common.parsing import format_number
 from districts.models import Campaign, EligiblePopulation
-from ektp_tracker.parsing import format_number
-
-from .choices import DeviceStatus
-from .models import (
+from recording.choices import DeviceStatus
+from recording.models import (
     CountImport,
     DailyCount,
     DailyCountRevision,
@@ -29,7 +28,7 @@ from .models import (
     EntrySource,
     RecordingDevice,
 )
-from .rollups import rollup_apply
+from recording.services.rollups import rollup_apply
 
 # A count above this many times the device's daily capacity cannot be real (a typo, an extra
 # zero); above the capacity itself it is possible (overtime) but needs a second look.

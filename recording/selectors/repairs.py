@@ -28,8 +28,7 @@ from django.db.models.lookups import GreaterThan
 
 from districts.models import Province, Regency, SubDistrict
 from districts.selectors import UserScope
-
-from .models import Repair, Vendor
+from recording.models import Repair, Vendor
 
 ONE_DAY = dt.timedelta(days=1)
 

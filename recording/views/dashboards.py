@@ -9,24 +9,23 @@ from django_tables2 import RequestConfig
 from common.days import default_day
 from common.downloads import unknown_format_response
 from districts.selectors import NATIONAL, region_crumbs, region_get, region_level, user_scope
-
-from . import charts, exports
-from .coverage import Coverage
-from .forms import AsOfForm
-from .models import DailyCountRevision, RecordingDevice
-from .repair_views import device_repairs_context
-from .selectors import (
+from recording import charts, exports
+from recording.coverage import Coverage
+from recording.forms import AsOfForm
+from recording.models import DailyCountRevision, RecordingDevice
+from recording.selectors.dashboards import (
     area_dashboard,
     device_recent_counts,
     device_total,
 )
-from .tables import (
+from recording.tables.dashboards import (
     PER_PAGE,
     AreaCoverageTable,
     DeviceCoverageTable,
     down_devices_html,
     progress_badge,
 )
+from recording.views.repairs import device_repairs_context
 
 
 def _as_of(request):

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from common.days import default_day
-from ektp_tracker.parsing import format_number
-
-from .count_templates import CountTemplateForm, count_help_example
-from .imports import (
+from common.parsing import format_number
+from recording.models import CountImport
+from recording.services.counts import CountsRejected
+from recording.services.imports import (
     MAX_FILE_BYTES,
     CountImportCommitForm,
     CountUploadForm,
@@ -22,8 +22,7 @@ from .imports import (
     count_import_preview,
     uncommitted_hours,
 )
-from .models import CountImport
-from .services import CountsRejected
+from recording.views.count_templates import CountTemplateForm, count_help_example
 
 # A file with thousands of errors is fixed from the first ones; the page stays light.
 MAX_PROBLEMS_SHOWN = 500

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils.formats import number_format
 
 from common.days import format_day
-from recording import demo
+from devtools import demo
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 

@@ -26,17 +26,16 @@ from django.views.decorators.http import require_http_methods
 
 from common.days import format_day
 from districts.selectors import region_crumbs, user_scope
-
-from . import repairs
-from .choices import RepairEvent
-from .forms import (
+from recording.choices import RepairEvent
+from recording.forms import (
     RepairFixForm,
     RepairReplaceForm,
     RepairReportForm,
     RepairReturnForm,
     RepairShipForm,
 )
-from .models import DeviceStatusChange, RecordingDevice, Repair
+from recording.models import DeviceStatusChange, RecordingDevice, Repair
+from recording.services import repairs
 
 REPORT = "recording.add_repair"  # operators: report a fault, fix on site, return from vendor
 MANAGE = "recording.change_repair"  # admins: ship to the vendor, replace

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from recording.benchmark import (
+from devtools.benchmark import (
     SERIAL_PREFIX,
     bench_clear,
     bench_generate,

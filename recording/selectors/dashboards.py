@@ -15,9 +15,8 @@ from django.db.models.functions import Left
 
 from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
 from districts.selectors import UserScope, region_level
-
-from .choices import DeviceStatus
-from .coverage import (
+from recording.choices import DeviceStatus
+from recording.coverage import (
     RECENT_DAYS,
     Coverage,
     Dashboard,
@@ -26,7 +25,7 @@ from .coverage import (
     DownDevice,
     lost_within,
 )
-from .models import (
+from recording.models import (
     AreaMonthlyTotal,
     DailyCount,
     DeviceMonthlyTotal,
@@ -35,7 +34,7 @@ from .models import (
     RecordingDevice,
     RegencyDailyTotal,
 )
-from .rollups import month_start
+from recording.services.rollups import month_start
 
 # Length of a child's code at each level: national -> "16", province -> "16.08", regency ->
 # "16.08.12". Grouping by a prefix of the sub-district code avoids joining up the tree.

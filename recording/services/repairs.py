@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from common.days import format_day
-
-from .choices import TRANSITIONS, DeviceStatus, RepairEvent
-from .models import DeviceStatusChange, RecordingDevice, Repair, Vendor
+from recording.choices import TRANSITIONS, DeviceStatus, RepairEvent
+from recording.models import DeviceStatusChange, RecordingDevice, Repair, Vendor
 
 
 class RepairRefused(ValidationError):

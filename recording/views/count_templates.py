@@ -16,10 +16,9 @@ from django.views.decorators.http import require_safe
 from common.days import default_day
 from common.downloads import csv_download, xlsx_table_download
 from districts.selectors import user_scope
-
-from .choices import DeviceStatus
-from .forms import DayField
-from .selectors import device_states, devices_in_scope
+from recording.choices import DeviceStatus
+from recording.forms import DayField
+from recording.selectors.dashboards import device_states, devices_in_scope
 
 # What the import reads, then two columns it ignores that tell the operator which device is which.
 COLUMNS = ("date", "device", "count", "note", "kecamatan", "label")
