@@ -6,14 +6,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
+from .codes import NATIONAL, area_q, code_in_area, region_level
 from .models import AreaAssignment, Province, Regency, SubDistrict
-
-NATIONAL = ""
-
-
-def region_level(code: str) -> int:
-    """0 national, 1 province, 2 regency, 3 sub-district."""
-    return 0 if code == NATIONAL else code.count(".") + 1
 
 
 def region_get(code: str):
@@ -65,15 +59,15 @@ class UserScope:
     def covers(self, code: str) -> bool:
         if self.everywhere:
             return True
-        return any(code == c or code.startswith(f"{c}.") for c in self.codes)
+        return any(code_in_area(code, area) for area in self.codes)
 
     def filter_q(self, field: str = "sub_district__code") -> Q:
         """Rows whose sub-district code (at `field`) lies in the scope; nothing when empty."""
         if self.everywhere:
             return Q()
         q = Q(pk__in=[])
-        for code in self.codes:
-            q |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+        for area in self.codes:
+            q |= area_q(area, field)
         return q
 
     @property

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from districts.admin import AreaScopedAdmin
+from districts.codes import regency_code
 from recording.models import (
     AreaMonthlyTotal,
     CountImport,
@@ -16,7 +17,7 @@ from recording.models import (
     Repair,
     Vendor,
 )
-from recording.services.rollups import REGENCY_CODE_LENGTH, rollup_refresh
+from recording.services.rollups import rollup_refresh
 
 # Region filters list only the regions the user's rows are in.
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
@@ -108,7 +109,7 @@ class RecordingDeviceAdmin(AreaScopedAdmin):
         super().save_model(request, obj, form, change)
         if moved_from and moved_from != obj.sub_district_id and obj.daily_counts.exists():
             for code in sorted({moved_from, obj.sub_district_id}):
-                rollup_refresh(code[:REGENCY_CODE_LENGTH])
+                rollup_refresh(regency_code(code))
 
 
 @admin.register(Vendor)

@@ -10,11 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from common.days import default_day
 from common.parsing import CellError, parse_whole_number
 from common.validators import known_day_error, validate_no_control_characters
-from recording.models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
+from recording.models import (
+    NOTE_MAX_LENGTH,
+    DeviceStatusChange,
+    RecordingDevice,
+    Repair,
+    Vendor,
+)
 from recording.services.counts import CountRow
 from recording.validators import SERIAL_HELP, validate_serial
-
-NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 
 
 class DayField(forms.DateField):

@@ -13,8 +13,9 @@ from decimal import Decimal
 from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Left
 
+from districts.codes import CHILD_CODE_LENGTH, area_q, regency_code, region_level
 from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
-from districts.selectors import UserScope, region_level
+from districts.selectors import UserScope
 from recording.choices import DeviceStatus
 from recording.coverage import (
     RECENT_DAYS,
@@ -38,17 +39,9 @@ from recording.services.rollups import month_start
 
 # Length of a child's code at each level: national -> "16", province -> "16.08", regency ->
 # "16.08.12". Grouping by a prefix of the sub-district code avoids joining up the tree.
-CHILD_CODE_LENGTH = {0: 2, 1: 5, 2: 8}
 CHILD_MODEL = {0: Province, 1: Regency, 2: SubDistrict}
 SERIES_DAYS = 730
 STATUS_LABELS = dict(DeviceStatus.choices)
-
-
-def _in_area(code: str, field: str = "sub_district__code") -> Q:
-    """Rows whose sub-district code (at `field`) lies under `code` ("" = the whole country)."""
-    if not code:
-        return Q()
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
 
 
 def _child(field: str, length: int):
@@ -77,7 +70,7 @@ def device_states(*, code: str, as_of: dt.date, devices=None) -> dict[int, Devic
     One query over the status timeline (a few rows per device that ever failed); a device with
     no change on or before the day was operational.
     """
-    changes = DeviceStatusChange.objects.filter(_in_area(code, "device__sub_district__code"))
+    changes = DeviceStatusChange.objects.filter(area_q(code, "device__sub_district__code"))
     if devices is not None:
         changes = changes.filter(device__in=devices)
     changes = (
@@ -215,7 +208,7 @@ def _eligible_by_child(code: str, length: int, as_of: dt.date) -> tuple[dict[str
     sources = set()
     for child, source, total in (
         EligiblePopulation.objects.current(as_of)
-        .filter(_in_area(code))
+        .filter(area_q(code))
         .annotate(child=_child("sub_district_id", length))
         .values("child", "source")
         .annotate(total=Sum("eligible"))
@@ -267,9 +260,7 @@ def _child_areas(code: str, level: int, as_of: dt.date) -> list[tuple[str, str, 
     """(code, name, last day anything was reported) of each child area; the last report is read
     here for provinces and regencies (one backward index probe per child in their daily totals)
     and left empty for kecamatan, whose devices tell it."""
-    children = CHILD_MODEL[level].objects.all()
-    if code:
-        children = children.filter(code__startswith=f"{code}.")
+    children = CHILD_MODEL[level].objects.filter(area_q(code, "code"))
     if level == 2:
         return [(c, name, None) for c, name in children.values_list("code", "name")]
     daily, key = (ProvinceDailyTotal, "province") if level == 0 else (RegencyDailyTotal, "regency")
@@ -380,9 +371,9 @@ def _deadline_by_child(code: str, length: int, as_of: dt.date) -> dict[str, dt.d
     campaigns = Campaign.objects.filter(starts_on__lte=as_of)
     if code:
         campaigns = campaigns.filter(
-            Q(regency__code=code[:5]) | Q(regency__code__startswith=f"{code}.")
-            if len(code) < 5
-            else Q(regency=code[:5])
+            area_q(code, "regency__code")
+            if region_level(code) < 2
+            else Q(regency=regency_code(code))
         )
     # Kecamatan share their regency's campaign.
     key_length = min(length, 5)
@@ -400,7 +391,7 @@ def _device_figures(code: str, length: int, as_of: dt.date):
     """Per child: devices in service on the day and their daily capacity."""
     return {
         row["child"]: row
-        for row in RecordingDevice.objects.filter(_in_area(code), commissioned_on__lte=as_of)
+        for row in RecordingDevice.objects.filter(area_q(code), commissioned_on__lte=as_of)
         .annotate(child=_child("sub_district_id", length))
         .values("child")
         .annotate(total=Count("id"), capacity=Sum("daily_capacity"))
@@ -411,7 +402,7 @@ def _device_figures(code: str, length: int, as_of: dt.date):
 def _follow_up_by(code: str, as_of: dt.date, key) -> dict:
     return dict(
         DailyCount.objects.filter(
-            _in_area(code, "device__sub_district__code"), needs_follow_up=True, date__lte=as_of
+            area_q(code, "device__sub_district__code"), needs_follow_up=True, date__lte=as_of
         )
         .annotate(key=key)
         .values("key")
@@ -463,7 +454,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     if level < 2:
         recorded = _recorded_by_child(level, as_of, child_codes)
     else:
-        in_area = RecordingDevice.objects.filter(_in_area(code))
+        in_area = RecordingDevice.objects.filter(area_q(code))
         recorded = _recorded_by_device(in_area, as_of, "child")
         for sub_district, day in _last_reports(in_area, as_of).values():
             if day and (sub_district not in last_report or day > last_report[sub_district]):
@@ -502,7 +493,9 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
                 eligible=eligible.get(child_code, 0),
                 recorded=done,
                 recorded_last_7_days=recent,
-                deadline=deadlines.get(child_code[:5]) if level == 2 else deadlines.get(child_code),
+                deadline=deadlines.get(regency_code(child_code))
+                if level == 2
+                else deadlines.get(child_code),
                 devices=in_service["total"] - len(retired),
                 devices_down=len(down),
                 working_capacity=(in_service["capacity"] or 0) - sum(s.capacity for s in out),
@@ -575,7 +568,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
     down_devices = _down_devices(
         states, as_of, _spell_figures(states, as_of)[0], {code: unrecorded}
     )
-    deadline = _deadline_by_child(code, 8, as_of).get(code[:5])
+    deadline = _deadline_by_child(code, 8, as_of).get(regency_code(code))
     total = Coverage(
         code=code,
         name=sub_district.name,

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from common.days import format_day
 from districts.choices import Role
+from districts.codes import regency_code
 from districts.models import AreaAssignment, Regency
 from recording.choices import DeviceStatus
 from recording.models import RecordingDevice, Repair
@@ -154,7 +155,7 @@ def regency_digests(
                 )
             )
     for state in states.values():
-        digest = digests.get(state.sub_district_code[:5])
+        digest = digests.get(regency_code(state.sub_district_code))
         days = (as_of - state.since).days
         if digest is None or state.status not in DeviceStatus.down() or days <= down_days:
             continue

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Sum, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from common.days import format_day
 from common.parsing import format_number
 from districts.models import Campaign, EligiblePopulation
 from recording.choices import DeviceStatus
 from recording.models import (
+    NOTE_MAX_LENGTH,
     CountImport,
     DailyCount,
     DailyCountRevision,
@@ -34,7 +36,6 @@ from recording.services.rollups import rollup_apply
 # zero); above the capacity itself it is possible (overtime) but needs a second look.
 HARD_LIMIT_FACTOR = 3
 BATCH_SIZE = 2000
-NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 
 
 class Column:
@@ -139,6 +140,16 @@ class CountsRejected(Exception):
             "\n".join(str(p) for p in check.errors)
             or ("Perlu konfirmasi." if needs_confirmation else "Data berubah.")
         )
+
+
+def note_length_problem(note: str) -> str | None:
+    """The one rule for a count's note, for the entry grid, uploads and this service."""
+    if len(note) <= NOTE_MAX_LENGTH:
+        return None
+    return gettext("catatan %(length)s karakter; paling banyak %(limit)s.") % {
+        "length": format_number(len(note)),
+        "limit": format_number(NOTE_MAX_LENGTH),
+    }
 
 
 def _existing_counts(rows: list[CountRow], *, lock: bool) -> dict[tuple[int, dt.date], Existing]:
@@ -267,15 +278,8 @@ def _check_rows(
                     f"alat {device.serial}: {row.count} negatif; jumlah tidak boleh kurang dari 0.",
                 )
             )
-        if len(row.note) > NOTE_MAX_LENGTH:
-            problems.append(
-                Problem(
-                    row.line,
-                    Column.NOTE,
-                    f"alat {device.serial}: catatan {len(row.note)} karakter; paling banyak "
-                    f"{NOTE_MAX_LENGTH}.",
-                )
-            )
+        if problem := note_length_problem(row.note):
+            problems.append(Problem(row.line, Column.NOTE, f"alat {device.serial}: {problem}"))
         limit = device.daily_capacity * HARD_LIMIT_FACTOR
         if row.count > limit:
             problems.append(

@@ -37,7 +37,7 @@ from common.parsing import (
     read_csv,
 )
 from districts.selectors import user_scope
-from recording.models import CountImport, DailyCount, EntrySource, RecordingDevice
+from recording.models import CountImport, EntrySource, RecordingDevice
 from recording.selectors.dashboards import devices_in_scope
 from recording.services.counts import (
     Column,
@@ -47,6 +47,7 @@ from recording.services.counts import (
     Problem,
     daily_counts_check,
     daily_counts_save,
+    note_length_problem,
 )
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -56,7 +57,6 @@ MAX_UPLOAD_LINES = 200_000
 FILE_TYPES = (".csv", ".xlsx")
 REQUIRED_COLUMNS = (Column.DATE, Column.DEVICE, Column.COUNT)
 COLUMNS = (*REQUIRED_COLUMNS, Column.NOTE)
-NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 SERIAL_MAX_LENGTH = RecordingDevice._meta.get_field("serial").max_length
 # How long an upload that was never saved is kept, and a saved one's file content.
 # Problems of one line are listed in the order the columns are usually written.
@@ -224,15 +224,8 @@ def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | Non
             problems.append(Problem(line, Column.COUNT, str(exc)))
     if Column.NOTE not in refused:
         note = _text(values.get(Column.NOTE))
-        if len(note) > NOTE_MAX_LENGTH:
-            problems.append(
-                Problem(
-                    line,
-                    Column.NOTE,
-                    f"terlalu panjang ({format_number(len(note))} karakter); "
-                    f"paling banyak {NOTE_MAX_LENGTH}.",
-                )
-            )
+        if problem := note_length_problem(note):
+            problems.append(Problem(line, Column.NOTE, problem))
     if problems:
         # An unknown serial is still worth naming on a line with other problems.
         return ((line, serial, None, None, None) if serial else None), problems

@@ -18,6 +18,7 @@ from django.db.models.functions import Left, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from districts.codes import PROVINCE_CODE_LENGTH, REGENCY_CODE_LENGTH, area_q
 from recording.models import (
     AreaMonthlyTotal,
     DailyCount,
@@ -27,8 +28,6 @@ from recording.models import (
     RegencyDailyTotal,
 )
 
-REGENCY_CODE_LENGTH = 5
-PROVINCE_CODE_LENGTH = 2
 CHUNK = 500
 
 # (device id, sub-district code, day, Δ recorded, Δ number of reports)
@@ -84,7 +83,7 @@ def rollup_apply(deltas: Iterable[Delta]):
 def _counts_grouped(length: int, area_code: str = ""):
     counts = DailyCount.objects.all()
     if area_code:
-        counts = counts.filter(device__sub_district__code__startswith=area_code)
+        counts = counts.filter(area_q(area_code, "device__sub_district__code"))
     return (
         counts.annotate(area=Left("device__sub_district_id", length))
         .values("area", "date")
@@ -95,7 +94,7 @@ def _counts_grouped(length: int, area_code: str = ""):
 
 def _area_filter(model, key: str, area_code: str):
     rows = model.objects.all()
-    return rows.filter(**{f"{key}__startswith": area_code}) if area_code else rows
+    return rows.filter(area_q(area_code, key))
 
 
 @transaction.atomic
@@ -114,7 +113,7 @@ def rollup_refresh(area_code: str = ""):
     _refresh_area_months(area_code)
     device_months = DeviceMonthlyTotal.objects.all()
     if area_code:
-        device_months = device_months.filter(device__sub_district__code__startswith=area_code)
+        device_months = device_months.filter(area_q(area_code, "device__sub_district__code"))
     device_months.delete()
     sql, params = _device_months_grouped(area_code).query.sql_with_params()
     table = connection.ops.quote_name(DeviceMonthlyTotal._meta.db_table)
@@ -131,14 +130,14 @@ def _refresh_area_months(area_code: str):
     province = area_code[:PROVINCE_CODE_LENGTH]
     months = AreaMonthlyTotal.objects.all()
     if area_code:
-        months = months.filter(Q(area=province) | Q(area__startswith=f"{area_code}"))
+        months = months.filter(Q(area=province) | area_q(area_code, "area"))
     months.delete()
     table = connection.ops.quote_name(AreaMonthlyTotal._meta.db_table)
     for model, key in ((RegencyDailyTotal, "regency_id"), (ProvinceDailyTotal, "province_id")):
         rows = model.objects.all()
         if area_code:
             prefix = area_code if model is RegencyDailyTotal else province
-            rows = rows.filter(**{f"{key.removesuffix('_id')}__code__startswith": prefix})
+            rows = rows.filter(area_q(prefix, f"{key.removesuffix('_id')}__code"))
         grouped = (
             rows.annotate(month=TruncMonth("date"))
             .values(key, "month")
@@ -157,7 +156,7 @@ def _refresh_area_months(area_code: str):
 def _device_months_grouped(area_code: str = ""):
     counts = DailyCount.objects.all()
     if area_code:
-        counts = counts.filter(device__sub_district__code__startswith=area_code)
+        counts = counts.filter(area_q(area_code, "device__sub_district__code"))
     return (
         counts.annotate(month=TruncMonth("date"))
         .values("device_id", "month")

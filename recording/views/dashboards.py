@@ -8,7 +8,8 @@ from django_tables2 import RequestConfig
 
 from common.days import default_day
 from common.downloads import unknown_format_response
-from districts.selectors import NATIONAL, region_crumbs, region_get, region_level, user_scope
+from districts.codes import NATIONAL, region_level
+from districts.selectors import region_crumbs, region_get, user_scope
 from recording import charts, exports
 from recording.coverage import Coverage
 from recording.forms import AsOfForm

@@ -18,7 +18,7 @@ from districts.models import Regency
 from districts.selectors import UserScope, region_ancestors, region_get, user_scope
 from recording.choices import DeviceStatus
 from recording.forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
-from recording.models import DailyCount, EntrySource, RecordingDevice
+from recording.models import NOTE_MAX_LENGTH, DailyCount, EntrySource, RecordingDevice
 from recording.selectors.dashboards import DeviceState, device_states, devices_in_scope
 from recording.services.counts import (
     Column,
@@ -339,6 +339,7 @@ def _render_form(
         "everywhere": scope.everywhere,
         "groups": groups,
         "rows": rows,
+        "note_max_length": NOTE_MAX_LENGTH,
         # (row, message) pairs: the summaries at the top link each message to its row's input.
         "problems": [(row, error) for row in rows for error in row.errors],
         "conflicts": [row for row in rows if row.in_conflict],
