@@ -3,22 +3,25 @@
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.http import Http404
 from django.urls import reverse
 
 from .codes import NATIONAL, area_q, code_in_area, region_level
 from .models import AreaAssignment, Province, Regency, SubDistrict
 
 
+class RegionNotFound(LookupError):
+    """No region has this code (unknown, or not a region code at all)."""
+
+
 def region_get(code: str):
-    """The region with this code, or 404 for an unknown or malformed code."""
+    """The region with this code, None for the whole country; `RegionNotFound` otherwise."""
     model = {1: Province, 2: Regency, 3: SubDistrict}.get(region_level(code))
     if model is None:
         return None
     related = {Province: [], Regency: ["province"], SubDistrict: ["regency__province"]}[model]
     region = model.objects.select_related(*related).filter(code=code).first()
     if region is None:
-        raise Http404(f"Wilayah dengan kode {code} tidak ditemukan.")
+        raise RegionNotFound(code)
     return region
 
 

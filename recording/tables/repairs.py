@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderBy
 
 from common.downloads import csv_download, xlsx_table_download
-from recording.choices import DeviceStatus
+from recording.choices import DeviceStatus, RepairEvent
 from recording.models import Repair
+from recording.services.repairs import repair_refusal
 from recording.tables.dashboards import FixedPageSize
 
 EMPTY = "—"
@@ -103,7 +104,8 @@ class OpenRepairTable(FixedPageSize, tables.Table):
 
     def render_select(self, record):
         device = record.device
-        if device.status != DeviceStatus.BROKEN:
+        # Each row is an open repair; shipping asks the repair service's own rule.
+        if repair_refusal(device, RepairEvent.SHIPPED, has_open_repair=True):
             return ""
         return format_html(
             '<input type="checkbox" name="device" value="{}" form="{}" aria-label="{}">',

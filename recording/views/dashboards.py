@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -9,11 +8,11 @@ from django_tables2 import RequestConfig
 from common.days import default_day
 from common.downloads import unknown_format_response
 from districts.codes import NATIONAL, region_level
-from districts.selectors import region_crumbs, region_get, user_scope
+from districts.selectors import region_crumbs, user_scope
 from recording import charts, exports
 from recording.coverage import Coverage
 from recording.forms import AsOfForm
-from recording.models import DailyCountRevision, RecordingDevice
+from recording.models import DailyCountRevision
 from recording.selectors.dashboards import (
     area_dashboard,
     device_recent_counts,
@@ -26,6 +25,7 @@ from recording.tables.dashboards import (
     down_devices_html,
     progress_badge,
 )
+from recording.views.access import device_for_user, region_for_user
 from recording.views.repairs import device_repairs_context
 
 
@@ -61,9 +61,7 @@ DOWN_LISTED = 30
 def region(request, code: str = NATIONAL):
     """The dashboard of an area as of a day, or its children rows as CSV/XLSX (`?_export=`)."""
     scope = user_scope(request.user)
-    if not scope.covers(code):
-        raise Http404("Wilayah di luar area Anda.")
-    region_obj = region_get(code)
+    region_obj = region_for_user(request.user, code, scope=scope)
     as_of, form = _as_of(request)
     export_format = request.GET.get("_export")
     if export_format is not None and export_format not in exports.FORMATS:
@@ -132,15 +130,13 @@ def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
 @login_required
 @require_safe
 def device(request, serial: str):
-    device_obj = get_object_or_404(
-        RecordingDevice.objects.select_related(
-            "sub_district__regency__province", "replaces", "replaced_by"
-        ),
-        serial=serial,
-    )
     scope = user_scope(request.user)
-    if not scope.covers(device_obj.sub_district_id):
-        raise Http404("Alat di luar area Anda.")
+    device_obj = device_for_user(
+        request.user,
+        serial,
+        scope=scope,
+        related=("sub_district__regency__province", "replaces", "replaced_by"),
+    )
     as_of, form = _as_of(request)
     context = {
         "device": device_obj,

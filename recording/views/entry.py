@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import Regency
-from districts.selectors import UserScope, region_ancestors, region_get, user_scope
+from districts.selectors import UserScope, region_ancestors, user_scope
 from recording.choices import DeviceStatus
 from recording.forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
 from recording.models import NOTE_MAX_LENGTH, DailyCount, EntrySource, RecordingDevice
@@ -28,6 +28,7 @@ from recording.services.counts import (
     daily_counts_check,
     daily_counts_save,
 )
+from recording.views.access import region_for_user
 
 ONE_DAY = dt.timedelta(days=1)
 # The form's fields of one row, in the order their errors are listed.
@@ -118,18 +119,6 @@ def _entry_url(*, day: dt.date, area: str = "") -> str:
     params = {"area": area} if area else {}
     params["date"] = day.isoformat()
     return f"{reverse('entry')}?{urlencode(params)}"
-
-
-def _area_for(scope: UserScope, code: str):
-    """The chosen area if it lies in the user's scope; 404 for anything else."""
-    if not code:
-        return None
-    if not scope.covers(code):
-        raise Http404(_("Wilayah di luar area Anda."))
-    area = region_get(code)
-    if area is None:
-        raise Http404(_("Wilayah dengan kode %(code)s tidak ditemukan.") % {"code": code})
-    return area
 
 
 def _devices(scope: UserScope, *, area: str, day: dt.date, posted: set[int]):
@@ -249,7 +238,7 @@ def entry(request):
     if not day_form.is_valid():
         return render(request, "recording/entry.html", {"day_form": day_form}, status=400)
     day, code = day_form.cleaned_data["date"], day_form.cleaned_data["area"]
-    area = _area_for(scope, code)
+    area = region_for_user(request.user, code, scope=scope) if code else None
     if area is None and scope.everywhere:
         return _area_picker(request, day=day, form=day_form)
 

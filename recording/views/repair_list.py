@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from recording.forms import DayField, TextField
 from recording.models import RecordingDevice, Repair, Vendor
 from recording.selectors.repairs import open_repairs as open_repairs_query
 from recording.selectors.repairs import overdue_repairs, vendor_figures
-from recording.services.repairs import RepairRefused, repairs_ship
+from recording.services.repairs import RepairRefused, repair_days_overdue, repairs_ship
 from recording.tables import repairs as repair_tables
 from recording.tables.dashboards import PER_PAGE
 from recording.tables.repairs import SHIP_FORM_ID, OpenRepairTable
@@ -121,21 +120,14 @@ def ship_batch(request):
         return _back_to_list(request)
 
     vendor = form.cleaned_data["vendor"]
-    reference = form.cleaned_data["vendor_reference"].strip()
     try:
-        with transaction.atomic():
-            repairs = repairs_ship(
-                devices=devices,
-                shipped_on=form.cleaned_data["shipped_on"],
-                vendor=vendor,
-                user=request.user,
-            )
-            # repairs_ship takes no vendor reference; one reference serves the whole batch (a
-            # waybill or ticket), written in the same transaction as the shipping.
-            if reference:
-                Repair.objects.filter(pk__in=[r.pk for r in repairs]).update(
-                    vendor_reference=reference
-                )
+        repairs = repairs_ship(
+            devices=devices,
+            shipped_on=form.cleaned_data["shipped_on"],
+            vendor=vendor,
+            vendor_reference=form.cleaned_data["vendor_reference"],
+            user=request.user,
+        )
     except RepairRefused as refused:
         messages.error(
             request,
@@ -166,7 +158,7 @@ def vendor_report(request):
         return VENDOR_EXPORT_FORMATS[export_format](figures, today=today)
     late: dict[int, list[Repair]] = {}
     for repair in overdue_repairs(scope=scope, today=today):
-        repair.days_late = repair.at_vendor_for.days - repair.vendor.agreed_repair_days
+        repair.days_late = repair_days_overdue(repair, as_of=today)
         late.setdefault(repair.vendor_id, []).append(repair)
     return render(
         request,
