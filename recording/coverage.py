@@ -17,6 +17,10 @@ RECENT_DAYS = 7
 STALE_AFTER_DAYS = 7
 
 
+# Coverage bands, in %: the charts colour bars by them and the summary's meter marks them.
+BAND_MID, BAND_HIGH, BAND_DONE = 50, 80, 95
+
+
 class Progress(models.TextChoices):
     """Whether an area will record everyone by its deadline at its current pace."""
 
@@ -56,6 +60,16 @@ class Coverage:
     # Estimate of the people left unrecorded while stations were down, never more than the
     # area still had to record (see DownDevice.recordings_lost).
     recordings_lost: int = 0
+
+    @property
+    def meter_low(self) -> int:
+        """The recorded figure where the summary's meter stops showing "low" (`BAND_MID`)."""
+        return self.eligible * BAND_MID // 100
+
+    @property
+    def meter_high(self) -> int:
+        """The recorded figure from which the meter shows "high" (`BAND_DONE`)."""
+        return self.eligible * BAND_DONE // 100
 
     @property
     def coverage_percent(self) -> Decimal | None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from common.days import format_day
-from common.parsing import format_number
+from common.formatting import fmt_int
 from districts.models import Campaign, EligiblePopulation
 from recording.choices import DeviceStatus
 from recording.models import (
@@ -147,8 +147,8 @@ def note_length_problem(note: str) -> str | None:
     if len(note) <= NOTE_MAX_LENGTH:
         return None
     return gettext("catatan %(length)s karakter; paling banyak %(limit)s.") % {
-        "length": format_number(len(note)),
-        "limit": format_number(NOTE_MAX_LENGTH),
+        "length": fmt_int(len(note)),
+        "limit": fmt_int(NOTE_MAX_LENGTH),
     }
 
 
@@ -286,9 +286,9 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"{format_number(row.count)} untuk alat {device.serial} melebihi batas "
-                    f"{format_number(limit)} ({HARD_LIMIT_FACTOR}× kapasitas harian "
-                    f"{format_number(device.daily_capacity)}).",
+                    f"{fmt_int(row.count)} untuk alat {device.serial} melebihi batas "
+                    f"{fmt_int(limit)} ({HARD_LIMIT_FACTOR}× kapasitas harian "
+                    f"{fmt_int(device.daily_capacity)}).",
                 )
             )
         errors.extend(problems)
@@ -330,8 +330,8 @@ def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem
                     Column.COUNT,
                     f"alat {row.device.serial}: total terekam Kec. {row.device.sub_district.name} "
                     f"akan menjadi "
-                    f"{format_number(new_total)}, melebihi wajib KTP "
-                    f"{format_number(eligible[code])}.",
+                    f"{fmt_int(new_total)}, melebihi wajib KTP "
+                    f"{fmt_int(eligible[code])}.",
                 )
             )
 
@@ -367,8 +367,8 @@ def daily_counts_check(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"{format_number(row.count)} di atas kapasitas harian alat {device.serial} "
-                    f"({format_number(device.daily_capacity)}).",
+                    f"{fmt_int(row.count)} di atas kapasitas harian alat {device.serial} "
+                    f"({fmt_int(device.daily_capacity)}).",
                 )
             )
         status = _status_on(timeline, device.pk, row.date)
@@ -379,7 +379,7 @@ def daily_counts_check(
                     row.line,
                     Column.COUNT,
                     f"alat {device.serial} tercatat {DeviceStatus(status).label.lower()} "
-                    f"pada {format_day(row.date)}, tetapi ada {format_number(row.count)} terekam.",
+                    f"pada {format_day(row.date)}, tetapi ada {fmt_int(row.count)} terekam.",
                 )
             )
     _check_eligible(valid, today, check.warnings)

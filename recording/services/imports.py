@@ -25,13 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common import xlsx_reader
+from common.formatting import fmt_int
 from common.parsing import (
     CSV_DELIMITERS,
     CellError,
     FileRefused,
     Table,
     control_character_error,
-    format_number,
     parse_date,
     parse_whole_number,
     read_csv,
@@ -212,7 +212,7 @@ def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | Non
                 Problem(
                     line,
                     Column.DEVICE,
-                    f"terlalu panjang ({format_number(len(serial))} karakter); nomor seri "
+                    f"terlalu panjang ({fmt_int(len(serial))} karakter); nomor seri "
                     f"paling banyak {SERIAL_MAX_LENGTH} karakter.",
                 )
             )
@@ -426,7 +426,7 @@ class CountUploadForm(forms.Form):
                     "Berkas berisi lebih dari %(limit)s baris data; paling banyak %(limit)s "
                     "baris per unggahan. Bagi menjadi beberapa berkas."
                 )
-                % {"limit": format_number(MAX_UPLOAD_LINES)}
+                % {"limit": fmt_int(MAX_UPLOAD_LINES)}
             )
 
 

@@ -18,22 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderBy
 
 from common.downloads import csv_download, xlsx_table_download
+from common.formatting import fmt_day, fmt_int
 from recording.choices import DeviceStatus, RepairEvent
 from recording.models import Repair
 from recording.services.repairs import repair_refusal
 from recording.tables.dashboards import FixedPageSize
 
-EMPTY = "—"
 # The batch-shipping form sits under the table; row checkboxes join it with form="...".
 SHIP_FORM_ID = "repairs-ship"
-
-
-def fmt_day(value: dt.date | None) -> str:
-    return EMPTY if value is None else formats.date_format(value, "j M Y")
-
-
-def fmt_int(value) -> str:
-    return EMPTY if value is None else formats.number_format(value, force_grouping=True)
 
 
 class SortColumn(tables.Column):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from common.days import default_day
-from common.parsing import format_number
+from common.formatting import fmt_int
 from recording.models import CountImport
 from recording.services.counts import CountsRejected
 from recording.services.imports import (
@@ -145,9 +145,9 @@ def preview(request, pk: int):
         _("%(file)s disimpan: %(created)s baru, %(updated)s diperbarui, %(unchanged)s tetap.")
         % {
             "file": count_import.file_name,
-            "created": format_number(check.created),
-            "updated": format_number(check.updated),
-            "unchanged": format_number(check.unchanged),
+            "created": fmt_int(check.created),
+            "updated": fmt_int(check.updated),
+            "unchanged": fmt_int(check.unchanged),
         },
     )
     return redirect(count_import)
