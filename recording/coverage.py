@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from recording.links import region_url
+
 RECENT_DAYS = 7
 # An area silent for longer than this before the page's day gets a banner saying since when.
 STALE_AFTER_DAYS = 7
@@ -196,7 +198,7 @@ class DownDevice:
 
     @property
     def sub_district_url(self) -> str:
-        return f"/wilayah/{self.sub_district_code}/"
+        return region_url(self.sub_district_code)
 
     @property
     def recordings_lost(self) -> int:

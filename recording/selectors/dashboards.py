@@ -26,6 +26,7 @@ from recording.coverage import (
     DownDevice,
     lost_within,
 )
+from recording.links import device_url, region_url
 from recording.models import (
     AreaMonthlyTotal,
     DailyCount,
@@ -192,7 +193,7 @@ def _down_devices(
             status_label=labels[s.status],
             since=s.since,
             days_down=(as_of - s.since).days,
-            url=f"/alat/{s.serial}/",
+            url=device_url(s.serial),
             daily_average_before=averages.get(s.device_id, Decimal(0)),
             unrecorded_in_sub_district=unrecorded.get(s.sub_district_code, 0),
         )
@@ -489,7 +490,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
                 code=child_code,
                 name=name,
                 as_of=as_of,
-                url=f"/wilayah/{child_code}/",
+                url=region_url(child_code),
                 eligible=eligible.get(child_code, 0),
                 recorded=done,
                 recorded_last_7_days=recent,
@@ -514,7 +515,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         code=code,
         name=region.name if region else "Indonesia",
         as_of=as_of,
-        url=f"/wilayah/{code}/" if code else "/wilayah/",
+        url=region_url(code),
         deadline=max((c.deadline for c in children if c.deadline), default=None),
     )
     _sum_children(total, children)

@@ -8,7 +8,6 @@ the existing rows locked, then writes everything or nothing and keeps the old va
 import bisect
 import datetime as dt
 import hashlib
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext
 
 from common.days import format_day
 from common.formatting import fmt_int
+from common.pg_copy import NULL, copy_lines, copy_text
 from districts.models import Campaign, EligiblePopulation
 from recording.choices import DeviceStatus
 from recording.models import (
@@ -472,35 +472,22 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
-        # COPY's text format: a tab between values, \N for NULL, backslash escapes.
-        escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-        null, stamp = "\\N", now.isoformat()
-        who = null if user_id is None else str(user_id)
-        via = null if count_import is None else str(count_import.pk)
+        stamp = now.isoformat()
+        who = NULL if user_id is None else str(user_id)
+        via = NULL if count_import is None else str(count_import.pk)
 
-        def columns(model, fields: list[str]) -> str:
-            return ", ".join(quote(model._meta.get_field(f).column) for f in fields)
-
-        def copy(table: str, names: str, lines: list[str]):
-            if not lines:
-                return
-            sql = f"COPY {table} ({names}) FROM STDIN"
-            with connection.cursor() as cursor, connection.wrap_database_errors:
-                driver = cursor.cursor
-                if hasattr(driver, "copy_expert"):  # psycopg2
-                    driver.copy_expert(sql, io.StringIO("".join(lines)))
-                else:  # psycopg 3
-                    with driver.copy(sql) as stream:
-                        stream.write("".join(lines))
+        def columns(model, fields: list[str]) -> list[str]:
+            return [model._meta.get_field(f).column for f in fields]
 
         changed = ["count", "note", "version", "needs_follow_up", "follow_up_reasons"]
         stamped = ["created_by", "created_at", "entered_by", "entered_at"]
-        copy(
-            quote(DailyCount._meta.db_table),
+        copy_lines(
+            connection,
+            DailyCount._meta.db_table,
             columns(DailyCount, ["device", "date", *changed, *stamped]),
             [
-                f"{r.device.pk}\t{r.date.isoformat()}\t{r.count}\t{r.note.translate(escape)}\t"
-                f"1\t{'t' if r.follow_up else 'f'}\t{', '.join(r.follow_up).translate(escape)}\t"
+                f"{r.device.pk}\t{r.date.isoformat()}\t{r.count}\t{copy_text(r.note)}\t"
+                f"1\t{'t' if r.follow_up else 'f'}\t{copy_text(', '.join(r.follow_up))}\t"
                 f"{who}\t{stamp}\t{who}\t{stamp}\n"
                 for r in check.rows
                 if r.action == "create"
@@ -508,36 +495,41 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
         )
         updates = [r for r in check.rows if r.action == "update"]
         if updates:
-            table, pk = quote(DailyCount._meta.db_table), quote(DailyCount._meta.pk.column)
+            table, pk = quote(DailyCount._meta.db_table), DailyCount._meta.pk.column
             names = columns(DailyCount, changed)
+            quoted = ", ".join(quote(name) for name in names)
             # The new values go to a scratch table, then one UPDATE joins them in by id.
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE count_updates ON COMMIT DROP AS "
-                    f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
+                    f"SELECT {quote(pk)}, {quoted} FROM {table} WITH NO DATA"
                 )
-            copy(
+            copy_lines(
+                connection,
                 "count_updates",
-                f"{pk}, {names}",
+                [pk, *names],
                 [
-                    f"{r.existing.id}\t{r.count}\t{r.note.translate(escape)}\t"
+                    f"{r.existing.id}\t{r.count}\t{copy_text(r.note)}\t"
                     f"{r.existing.version + 1}\t{'t' if r.follow_up else 'f'}\t"
-                    f"{', '.join(r.follow_up).translate(escape)}\n"
+                    f"{copy_text(', '.join(r.follow_up))}\n"
                     for r in updates
                 ],
             )
-            assignments = ", ".join(f"{column} = u.{column}" for column in names.split(", "))
+            assignments = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in names)
+            entered_by, entered_at = (
+                quote(c) for c in columns(DailyCount, ["entered_by", "entered_at"])
+            )
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {table} AS d SET {assignments}, "
-                    f"{columns(DailyCount, ['entered_by'])} = %s, "
-                    f"{columns(DailyCount, ['entered_at'])} = %s "
-                    f"FROM count_updates AS u WHERE d.{pk} = u.{pk}",
+                    f"{entered_by} = %s, {entered_at} = %s "
+                    f"FROM count_updates AS u WHERE d.{quote(pk)} = u.{quote(pk)}",
                     [user_id, now],
                 )
                 cursor.execute("DROP TABLE count_updates")
-            copy(
-                quote(DailyCountRevision._meta.db_table),
+            copy_lines(
+                connection,
+                DailyCountRevision._meta.db_table,
                 columns(
                     DailyCountRevision,
                     [
@@ -554,7 +546,7 @@ def _write(check: CountCheck, *, user, source: str, count_import: CountImport | 
                 ),
                 [
                     f"{r.existing.id}\t{r.existing.count}\t{r.count}\t"
-                    f"{r.existing.note.translate(escape)}\t{r.note.translate(escape)}\t"
+                    f"{copy_text(r.existing.note)}\t{copy_text(r.note)}\t"
                     f"{who}\t{stamp}\t{source}\t{via}\n"
                     for r in updates
                 ],

@@ -8,8 +8,9 @@ the counts and reports any difference (`manage.py rollup_rebuild`).
 """
 
 import datetime as dt
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -187,8 +188,12 @@ class RollupDifference:
 
 
 def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
-    """Every (area, day) where a rollup differs from the sum of the counts."""
-    differences = []
+    """Every (area, day or month) where a rollup differs from the sum of the counts; the first
+    `limit` of them when given (device months, then area months, then days)."""
+    return list(itertools.islice(_rollup_differences(), limit))
+
+
+def _rollup_differences() -> Iterator[RollupDifference]:
     expected_months = {
         (row["device_id"], row["month"]): (row["recorded"], row["reports"])
         for row in _device_months_grouped()
@@ -204,10 +209,8 @@ def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
         want = expected_months.get((device_id, month), (0, 0))
         have = stored_months.get((device_id, month), (0, 0))
         if want != have:
-            differences.append(
-                RollupDifference(
-                    DeviceMonthlyTotal._meta.db_table, str(device_id), month, have, want
-                )
+            yield RollupDifference(
+                DeviceMonthlyTotal._meta.db_table, str(device_id), month, have, want
             )
     stored_areas = {
         (area, month): (recorded, reports)
@@ -231,9 +234,7 @@ def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
         want = expected_areas.get((area, month), (0, 0))
         have = stored_areas.get((area, month), (0, 0))
         if want != have:
-            differences.append(
-                RollupDifference(AreaMonthlyTotal._meta.db_table, area, month, have, want)
-            )
+            yield RollupDifference(AreaMonthlyTotal._meta.db_table, area, month, have, want)
     for model, key, length in (
         (RegencyDailyTotal, "regency_id", REGENCY_CODE_LENGTH),
         (ProvinceDailyTotal, "province_id", PROVINCE_CODE_LENGTH),
@@ -252,10 +253,7 @@ def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
         for area, day in sorted(expected.keys() | stored.keys()):
             want, have = expected.get((area, day), (0, 0)), stored.get((area, day), (0, 0))
             if want != have:
-                differences.append(RollupDifference(model._meta.db_table, area, day, have, want))
-                if limit and len(differences) >= limit:
-                    return differences
-    return differences
+                yield RollupDifference(model._meta.db_table, area, day, have, want)
 
 
 def rollup_rebuild() -> list[RollupDifference]:
