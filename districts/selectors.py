@@ -25,6 +25,11 @@ def region_get(code: str):
     return region
 
 
+def regencies_all():
+    """Every regency with its province, in code order (an admin's choice of area)."""
+    return Regency.objects.select_related("province").order_by("code")
+
+
 def region_ancestors(region) -> list:
     """From the province down to the region's parent (for breadcrumbs), without queries."""
     if isinstance(region, SubDistrict):

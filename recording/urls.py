@@ -2,7 +2,6 @@ from django.urls import path, re_path, register_converter
 
 from recording.validators import SerialConverter
 from recording.views import (
-    count_templates,
     dashboards,
     entry,
     imports,
@@ -28,6 +27,6 @@ urlpatterns = [
     path("entri/", entry.entry, name="entry"),
     path("impor/", imports.upload, name="count_import_upload"),
     path("impor/<int:pk>/", imports.preview, name="count_import"),
-    path("impor/templat/", count_templates.count_template, name="count_template"),
+    path("impor/templat/", imports.count_template, name="count_template"),
     path("tentang-data/", dashboards.data_sources, name="data_sources"),
 ]

@@ -7,7 +7,6 @@ devices'. Every figure is as of the day asked for, including which devices were 
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery, Sum
@@ -15,7 +14,6 @@ from django.db.models.functions import Left
 
 from districts.codes import CHILD_CODE_LENGTH, area_q, regency_code, region_level
 from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
-from districts.selectors import UserScope
 from recording.choices import DeviceStatus
 from recording.coverage import (
     RECENT_DAYS,
@@ -36,6 +34,7 @@ from recording.models import (
     RecordingDevice,
     RegencyDailyTotal,
 )
+from recording.selectors.devices import DeviceState, device_states
 from recording.services.rollups import month_start
 
 # Length of a child's code at each level: national -> "16", province -> "16.08", regency ->
@@ -47,65 +46,6 @@ STATUS_LABELS = dict(DeviceStatus.choices)
 
 def _child(field: str, length: int):
     return Left(field, length, output_field=CharField())
-
-
-@dataclass
-class DeviceState:
-    """A device whose status on the day was not operational, from the dated timeline."""
-
-    device_id: int
-    serial: str
-    label: str
-    sub_district_code: str
-    sub_district_name: str
-    capacity: int
-    status: str
-    since: dt.date  # first day of the current down (or retired) spell
-    since_change_id: int  # the status change that began the spell
-
-
-def device_states(*, code: str, as_of: dt.date, devices=None) -> dict[int, DeviceState]:
-    """Devices in the area (and among `devices`, if given) that were broken, at the vendor or
-    retired on `as_of`.
-
-    One query over the status timeline (a few rows per device that ever failed); a device with
-    no change on or before the day was operational.
-    """
-    changes = DeviceStatusChange.objects.filter(area_q(code, "device__sub_district__code"))
-    if devices is not None:
-        changes = changes.filter(device__in=devices)
-    changes = (
-        changes.filter(effective_on__lte=as_of, device__commissioned_on__lte=as_of)
-        .order_by("device_id", "effective_on", "id")
-        .values_list(
-            "id",
-            "device_id",
-            "status",
-            "effective_on",
-            "device__serial",
-            "device__label",
-            "device__sub_district_id",
-            "device__sub_district__name",
-            "device__daily_capacity",
-        )
-    )
-    states: dict[int, DeviceState] = {}
-    for change_id, device_id, status, day, serial, label, sd_code, sd_name, capacity in changes:
-        if status == DeviceStatus.OPERATIONAL:
-            states.pop(device_id, None)
-            continue
-        current = states.get(device_id)
-        # broken -> at_vendor is one spell of downtime; it started when it broke.
-        same_spell = current and (current.status in DeviceStatus.down()) == (
-            status in DeviceStatus.down()
-        )
-        since, since_change_id = (
-            (current.since, current.since_change_id) if same_spell else (day, change_id)
-        )
-        states[device_id] = DeviceState(
-            device_id, serial, label, sd_code, sd_name, capacity, status, since, since_change_id
-        )
-    return states
 
 
 def _spell_figures(states: dict[int, DeviceState], as_of: dt.date):
@@ -598,20 +538,3 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
         down_devices=down_devices,
         series_end=end,
     )
-
-
-def device_recent_counts(*, device: RecordingDevice, as_of: dt.date, days: int = 31):
-    return DailyCount.objects.filter(
-        device=device, date__lte=as_of, date__gt=as_of - dt.timedelta(days=days)
-    ).order_by("-date")
-
-
-def device_total(*, device: RecordingDevice, as_of: dt.date) -> dict:
-    return DailyCount.objects.filter(device=device, date__lte=as_of).aggregate(
-        recorded=Sum("count"), last_report=Max("date"), days=Count("id")
-    )
-
-
-def devices_in_scope(scope: UserScope):
-    """The devices a user may see and enter counts for (404 for anything else)."""
-    return RecordingDevice.objects.filter(scope.filter_q()).select_related("sub_district__regency")

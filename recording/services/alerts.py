@@ -22,7 +22,7 @@ from districts.codes import regency_code
 from districts.models import AreaAssignment, Regency
 from recording.choices import DeviceStatus
 from recording.models import RecordingDevice, Repair
-from recording.selectors.dashboards import device_states
+from recording.selectors.devices import device_states
 from recording.services.repairs import repair_days_overdue, repair_due_on
 
 DOWN_DAYS = 3

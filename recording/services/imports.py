@@ -38,7 +38,7 @@ from common.parsing import (
 )
 from districts.selectors import user_scope
 from recording.models import CountImport, EntrySource, RecordingDevice
-from recording.selectors.dashboards import devices_in_scope
+from recording.selectors.devices import devices_in_scope
 from recording.services.counts import (
     Column,
     CountCheck,

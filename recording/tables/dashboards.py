@@ -6,6 +6,8 @@ helpers format the charts.
 """
 
 import datetime as dt
+import functools
+import operator
 from html import escape
 
 import django_tables2 as tables
@@ -185,9 +187,16 @@ class DashboardTable(FixedPageSize, tables.Table):
         for bound in self.columns:
             render = getattr(self, f"render_{bound.name}", None)
             td = bound.attrs["td"].as_html()
+            accessor = bound.accessor
+            # The column's own attribute is read directly; any other accessor as it says.
+            value_of = (
+                operator.attrgetter(bound.name)
+                if accessor == bound.name
+                else functools.partial(accessor.resolve, quiet=True)
+            )
             cells.append(
                 (
-                    bound.name,
+                    value_of,
                     render,
                     bound.column.empty_values,
                     conditional_escape(bound.default),
@@ -201,8 +210,8 @@ class DashboardTable(FixedPageSize, tables.Table):
             record = row.record
             css = row_class(record=record) if row_class else ""
             html.append(html_of('<tr class="{}">', css) if css else "<tr>")
-            for name, render, empty_values, default, open_td in cells:
-                value = getattr(record, name)
+            for value_of, render, empty_values, default, open_td in cells:
+                value = value_of(record)
                 if value in empty_values:
                     content = default
                 else:

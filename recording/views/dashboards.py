@@ -12,11 +12,9 @@ from districts.selectors import region_crumbs, user_scope
 from recording import charts, exports
 from recording.coverage import Coverage
 from recording.forms import AsOfForm
-from recording.models import DailyCountRevision
+from recording.selectors.counts import device_count_history, device_recent_counts, device_total
 from recording.selectors.dashboards import (
     area_dashboard,
-    device_recent_counts,
-    device_total,
 )
 from recording.tables.dashboards import (
     PER_PAGE,
@@ -152,11 +150,7 @@ def device(request, serial: str):
     )
     # Every change of a count (old -> new, who, via form or upload), newest first.
     context["history_limit"] = 50
-    context["history"] = (
-        DailyCountRevision.objects.filter(daily_count__device=device_obj)
-        .select_related("daily_count", "changed_by")
-        .order_by("-changed_at", "-id")[: context["history_limit"]]
-    )
+    context["history"] = device_count_history(device=device_obj, limit=context["history_limit"])
     context.update(device_repairs_context(request, device_obj, as_of=as_of))
     return render(request, "recording/device.html", context)
 

@@ -1,14 +1,23 @@
-"""Upload of count files, their preview, and saving them (all rows or none)."""
+"""Upload of count files, their preview, and saving them (all rows or none); and the count
+file to fill in, listing the operator's own working devices for a day (operators copied the
+help's example and met "nomor seri tidak dikenal": a file started from the template is right
+by construction)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from common.days import default_day
+from common.downloads import csv_download, xlsx_table_download
 from common.formatting import fmt_int
+from districts.selectors import user_scope
+from recording.forms import CountTemplateForm
 from recording.models import CountImport
+from recording.selectors.counts import count_help_example, count_template_rows
 from recording.services.counts import CountsRejected
 from recording.services.imports import (
     MAX_FILE_BYTES,
@@ -22,7 +31,6 @@ from recording.services.imports import (
     count_import_preview,
     uncommitted_hours,
 )
-from recording.views.count_templates import CountTemplateForm, count_help_example
 
 # A file with thousands of errors is fixed from the first ones; the page stays light.
 MAX_PROBLEMS_SHOWN = 500
@@ -151,3 +159,37 @@ def preview(request, pk: int):
         },
     )
     return redirect(count_import)
+
+
+# The count file to fill in: the operator's own working devices for a day (template columns:
+# what the import reads, then two it ignores that say which device is which).
+TEMPLATE_COLUMNS = ("date", "device", "count", "note", "kecamatan", "label")
+
+
+@login_required
+@permission_required("recording.add_dailycount", raise_exception=True)
+@require_safe
+def count_template(request) -> HttpResponse:
+    form = CountTemplateForm(request.GET)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    day, area = form.cleaned_data["date"], form.cleaned_data["area"]
+    scope = user_scope(request.user)
+    if area and not scope.covers(area):
+        return HttpResponseBadRequest(
+            gettext("Wilayah %(code)s di luar area Anda.") % {"code": area},
+            content_type="text/plain; charset=utf-8",
+        )
+    rows = count_template_rows(user=request.user, day=day, area=area)
+    filename = f"jumlah-harian-{area or 'wilayah-saya'}-{day.isoformat()}"
+    if form.cleaned_data["format"] == "csv":
+        return csv_download(filename=f"{filename}.csv", header=TEMPLATE_COLUMNS, rows=rows)
+    return xlsx_table_download(
+        filename=f"{filename}.xlsx",
+        sheet_title=gettext("Jumlah harian"),
+        title=None,  # the import reads the first row as the column names
+        labels={key: key for key in TEMPLATE_COLUMNS},
+        rows=rows,
+        wide={"kecamatan", "label"},
+    )

@@ -33,7 +33,8 @@ from recording.forms import (
     RepairReturnForm,
     RepairShipForm,
 )
-from recording.models import DeviceStatusChange, RecordingDevice, Repair
+from recording.models import RecordingDevice, Repair
+from recording.selectors.devices import device_status_changes
 from recording.selectors.repairs import device_has_open_repair
 from recording.services import repairs
 from recording.views.access import device_for_user
@@ -257,13 +258,7 @@ def device_repairs_context(request, device: RecordingDevice, *, as_of: dt.date) 
     Repairs are read through the status timeline (every step of a repair dates a change), so
     the timeline, the repairs, their vendors and who did what come in the same rows.
     """
-    changes = list(
-        DeviceStatusChange.objects.filter(device=device)
-        .select_related(
-            "changed_by", "repair__vendor", "repair__reported_by", "repair__replacement"
-        )
-        .order_by("effective_on", "id")
-    )
+    changes = list(device_status_changes(device))
     by_id = {c.repair_id: c.repair for c in changes if c.repair_id}
     device_repairs = sorted(by_id.values(), key=lambda r: (r.reported_on, r.pk), reverse=True)
     spells = repairs.down_spells(((c.status, c.effective_on) for c in changes), as_of=as_of)

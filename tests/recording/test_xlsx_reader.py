@@ -255,7 +255,8 @@ def test_a_reading_that_needs_more_memory_than_allowed_is_refused(monkeypatch):
         strings=[f"<t>{'x' * 60_000_000}</t>"],
     )
 
-    errors, _seconds = _timed_refusal(content)
+    # Time enough that only the memory limit can stop it, on a busy machine too.
+    errors, _seconds = _timed_refusal(content, seconds=60)
 
     assert errors == [
         "Pembacaan berkas melewati batas memori 200 MB, jadi dihentikan. Bagi datanya menjadi "
