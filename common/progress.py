@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
+from common.parsing import format_number
+
 # progress(label, done, total): `label` names the step for people (it changes when the next
 # step starts), `done` counts what is finished, `total` is None when it is not known.
 ProgressCallback = Callable[[str, int, int | None], None]
@@ -49,11 +51,6 @@ def progress_iter(
         if done % every == 0:
             progress(label, done, total)
     progress(label, done, total if total is not None else done)
-
-
-def format_number(number: int) -> str:
-    """12345 -> '12.345', as the command's other messages write numbers."""
-    return f"{number:,}".replace(",", ".")
 
 
 def format_duration(seconds: float) -> str:

@@ -3,29 +3,31 @@
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.http import Http404
 from django.urls import reverse
 
+from .codes import NATIONAL, area_q, code_in_area, region_level
 from .models import AreaAssignment, Province, Regency, SubDistrict
 
-NATIONAL = ""
 
-
-def region_level(code: str) -> int:
-    """0 national, 1 province, 2 regency, 3 sub-district."""
-    return 0 if code == NATIONAL else code.count(".") + 1
+class RegionNotFound(LookupError):
+    """No region has this code (unknown, or not a region code at all)."""
 
 
 def region_get(code: str):
-    """The region with this code, or 404 for an unknown or malformed code."""
+    """The region with this code, None for the whole country; `RegionNotFound` otherwise."""
     model = {1: Province, 2: Regency, 3: SubDistrict}.get(region_level(code))
     if model is None:
         return None
     related = {Province: [], Regency: ["province"], SubDistrict: ["regency__province"]}[model]
     region = model.objects.select_related(*related).filter(code=code).first()
     if region is None:
-        raise Http404(f"Wilayah dengan kode {code} tidak ditemukan.")
+        raise RegionNotFound(code)
     return region
+
+
+def regencies_all():
+    """Every regency with its province, in code order (an admin's choice of area)."""
+    return Regency.objects.select_related("province").order_by("code")
 
 
 def region_ancestors(region) -> list:
@@ -65,15 +67,15 @@ class UserScope:
     def covers(self, code: str) -> bool:
         if self.everywhere:
             return True
-        return any(code == c or code.startswith(f"{c}.") for c in self.codes)
+        return any(code_in_area(code, area) for area in self.codes)
 
     def filter_q(self, field: str = "sub_district__code") -> Q:
         """Rows whose sub-district code (at `field`) lies in the scope; nothing when empty."""
         if self.everywhere:
             return Q()
         q = Q(pk__in=[])
-        for code in self.codes:
-            q |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+        for area in self.codes:
+            q |= area_q(area, field)
         return q
 
     @property

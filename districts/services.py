@@ -12,8 +12,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from common.progress import ProgressCallback, progress_iter
-from ektp_tracker.parsing import (
+from common.parsing import (
     WHOLE_NUMBER_RE,
     CellError,
     FileRefused,
@@ -22,6 +21,7 @@ from ektp_tracker.parsing import (
     parse_whole_number,
     read_csv,
 )
+from common.progress import ProgressCallback, progress_iter
 
 from .models import (
     PROVINCE_CODE_RE,

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "ektp_tracker",
     "districts",
     "recording",
+    # The demo and the national bench data: their commands, not part of the product's rules.
+    "devtools",
 ]
 
 MIDDLEWARE = [

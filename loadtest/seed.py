@@ -32,14 +32,14 @@ from django.db import transaction  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from devtools import demo  # noqa: E402
 from districts.choices import Role  # noqa: E402
 from districts.models import AreaAssignment, Province, Regency, SubDistrict  # noqa: E402
 from districts.roles import role_groups_ensure  # noqa: E402
-from recording import demo  # noqa: E402
 from recording.choices import DeviceStatus  # noqa: E402
 from recording.models import DailyCount, RecordingDevice  # noqa: E402
-from recording.rollups import daily_counts_delete  # noqa: E402
-from recording.selectors import area_dashboard  # noqa: E402
+from recording.selectors.dashboards import area_dashboard  # noqa: E402
+from recording.services.rollups import daily_counts_delete  # noqa: E402
 
 PROVINCE = demo.SUMSEL
 OPERATOR_PREFIX = "load.op"

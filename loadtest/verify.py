@@ -26,7 +26,7 @@ django.setup()
 from django.db.models import Count, Sum  # noqa: E402
 
 from recording.models import DailyCount, DailyCountRevision  # noqa: E402
-from recording.rollups import rollup_differences  # noqa: E402
+from recording.services.rollups import rollup_differences  # noqa: E402
 
 Row = tuple[str, int, str]  # operator, device pk, day
 

@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from districts.admin import AreaScopedAdmin
-
-from .models import (
+from recording.models import (
     AreaMonthlyTotal,
     CountImport,
     DailyCount,
@@ -17,7 +16,7 @@ from .models import (
     Repair,
     Vendor,
 )
-from .rollups import REGENCY_CODE_LENGTH, rollup_refresh
+from recording.services.devices import device_save
 
 # Region filters list only the regions the user's rows are in.
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
@@ -103,13 +102,8 @@ class RecordingDeviceAdmin(AreaScopedAdmin):
     scope_field = "sub_district__code"
 
     def save_model(self, request, obj, form, change):
-        """A device moved to another kecamatan takes its counts along: the rollups of both
-        regencies (and provinces) are recomputed in the same transaction as the move."""
         moved_from = form.initial.get("sub_district") if change else None
-        super().save_model(request, obj, form, change)
-        if moved_from and moved_from != obj.sub_district_id and obj.daily_counts.exists():
-            for code in sorted({moved_from, obj.sub_district_id}):
-                rollup_refresh(code[:REGENCY_CODE_LENGTH])
+        device_save(device=obj, moved_from=moved_from)
 
 
 @admin.register(Vendor)

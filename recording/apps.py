@@ -7,4 +7,4 @@ class RecordingConfig(AppConfig):
     verbose_name = _("Perekaman")
 
     def ready(self):
-        from . import rollups  # noqa: F401  (connects the rollup signal handlers)
+        from recording.services import rollups  # noqa: F401  (connects the rollup signal handlers)

@@ -14,8 +14,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .coverage import Coverage, Dashboard, DayPoint
-from .tables import Formatter, fmt_day, fmt_decimal, fmt_int, fmt_percent
+from common.formatting import Formatter, fmt_day, fmt_decimal, fmt_int, fmt_percent
+from recording.coverage import BAND_DONE, BAND_HIGH, BAND_MID, Coverage, Dashboard, DayPoint
 
 WIDTH = 400  # user units; the SVG scales to its box, and text stays legible on a phone
 MAX_LINE_POINTS = 366  # about one per user unit of the plot; longer series are thinned
@@ -23,7 +23,12 @@ MAX_DAILY_BARS = 120  # beyond this, days are summed into weeks
 MAX_AREA_BARS = 50  # the lowest-coverage children shown
 
 # Coverage bands: (lower bound in %, css class).
-BANDS = [(95, "band-done"), (80, "band-high"), (50, "band-mid"), (0, "band-low")]
+BANDS = [
+    (BAND_DONE, "band-done"),
+    (BAND_HIGH, "band-high"),
+    (BAND_MID, "band-mid"),
+    (0, "band-low"),
+]
 
 
 def band(percent) -> str:
@@ -402,9 +407,9 @@ def children_chart(dashboard: Dashboard, *, child_label: str = "") -> SafeString
     # Grid lines at the band limits; 95 stays unlabelled, too close to 100 to read. Only the
     # bars are read out (each says its own figures), not the scale.
     body = ['<g aria-hidden="true">']
-    for mark in (0, 50, 80, 95, 100):
+    for mark in (0, BAND_MID, BAND_HIGH, BAND_DONE, 100):
         body.append(_line(x(mark), top - 4, x(mark), height - 6, "grid"))
-        if mark != 95:
+        if mark != BAND_DONE:
             body.append(_text(x(mark), top - 8, f"{mark}%", "tick", "middle"))
     body.append("</g>")
     fmt = Formatter.active()
@@ -440,10 +445,11 @@ def children_chart(dashboard: Dashboard, *, child_label: str = "") -> SafeString
     caption = format_html("<strong>{}</strong> ", title) + "".join(
         format_html('<span class="key {}">{}</span>', css, text)
         for css, text in [
-            ("band-low", gettext("< 50%")),
-            ("band-mid", gettext("50–80%")),
-            ("band-high", gettext("80–95%")),
-            ("band-done", gettext("≥ 95%")),
+            # Whole percentages, written the same in every language.
+            ("band-low", f"< {BAND_MID}%"),
+            ("band-mid", f"{BAND_MID}–{BAND_HIGH}%"),
+            ("band-high", f"{BAND_HIGH}–{BAND_DONE}%"),
+            ("band-done", f"≥ {BAND_DONE}%"),
         ]
     )
     notes = []

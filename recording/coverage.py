@@ -12,9 +12,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from recording.links import region_url
+
 RECENT_DAYS = 7
 # An area silent for longer than this before the page's day gets a banner saying since when.
 STALE_AFTER_DAYS = 7
+
+
+# Coverage bands, in %: the charts colour bars by them and the summary's meter marks them.
+BAND_MID, BAND_HIGH, BAND_DONE = 50, 80, 95
 
 
 class Progress(models.TextChoices):
@@ -56,6 +62,16 @@ class Coverage:
     # Estimate of the people left unrecorded while stations were down, never more than the
     # area still had to record (see DownDevice.recordings_lost).
     recordings_lost: int = 0
+
+    @property
+    def meter_low(self) -> int:
+        """The recorded figure where the summary's meter stops showing "low" (`BAND_MID`)."""
+        return self.eligible * BAND_MID // 100
+
+    @property
+    def meter_high(self) -> int:
+        """The recorded figure from which the meter shows "high" (`BAND_DONE`)."""
+        return self.eligible * BAND_DONE // 100
 
     @property
     def coverage_percent(self) -> Decimal | None:
@@ -182,7 +198,7 @@ class DownDevice:
 
     @property
     def sub_district_url(self) -> str:
-        return f"/wilayah/{self.sub_district_code}/"
+        return region_url(self.sub_district_code)
 
     @property
     def recordings_lost(self) -> int:

@@ -11,10 +11,10 @@ from django.http import HttpResponse
 from django.utils.translation import gettext
 
 from common.downloads import csv_download, xlsx_table_download
-
-from .choices import DeviceStatus
-from .coverage import Coverage, Dashboard, DeviceCoverage
-from .tables import AreaCoverageTable, DeviceCoverageTable, fmt_day
+from common.formatting import fmt_day
+from recording.choices import DeviceStatus
+from recording.coverage import Coverage, Dashboard, DeviceCoverage
+from recording.tables.dashboards import AreaCoverageTable, DeviceCoverageTable
 
 FORMATS = ("csv", "xlsx")
 

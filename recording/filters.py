@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import Province, Regency
 from districts.selectors import UserScope
-
-from .choices import DeviceStatus
-from .models import Repair, Vendor
-from .repair_selectors import scope_provinces, scope_regencies
+from recording.choices import DeviceStatus
+from recording.models import Repair, Vendor
+from recording.selectors.repairs import scope_provinces, scope_regencies
 
 ALL = _("Semua")
 

@@ -8,14 +8,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.days import default_day
+from common.parsing import CellError, parse_whole_number
 from common.validators import known_day_error, validate_no_control_characters
-from ektp_tracker.parsing import CellError, parse_whole_number
-
-from .models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
-from .services import CountRow
-from .validators import SERIAL_HELP, validate_serial
-
-NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
+from recording.models import (
+    NOTE_MAX_LENGTH,
+    DeviceStatusChange,
+    RecordingDevice,
+    Repair,
+    Vendor,
+)
+from recording.services.counts import CountRow
+from recording.validators import SERIAL_HELP, validate_serial
 
 
 class DayField(forms.DateField):
@@ -247,15 +250,33 @@ class RepairShipForm(forms.Form):
     """Kirim ke vendor: which vendor, its ticket number, and the day it went."""
 
     vendor = forms.ModelChoiceField(
-        label=_("Vendor"), queryset=Vendor.objects.order_by("name"), empty_label=None
+        label=_("Vendor"),
+        queryset=Vendor.objects.order_by("name"),
+        empty_label=_("Pilih vendor"),
+        error_messages={
+            "required": _("Pilih vendor tujuan pengiriman."),
+            "invalid_choice": _("Vendor yang dipilih tidak terdaftar."),
+        },
     )
     vendor_reference = TextField(
         label=_("Nomor tiket vendor"),
         required=False,
         max_length=_max_length(Repair, "vendor_reference"),
+        error_messages={
+            "max_length": _("Nomor tiket vendor paling panjang %(limit_value)d karakter.")
+        },
     )
-    shipped_on = DayField(label=_("Tanggal kirim"))
+    shipped_on = DayField(
+        label=_("Tanggal kirim"), error_messages={"required": _("Isi tanggal kirim.")}
+    )
     note = _note_field()
+
+
+class RepairsShipForm(RepairShipForm):
+    """The same step for the devices ticked on the repairs list (`device=<serial>`), which
+    share one vendor, one ticket or waybill and one day; no note."""
+
+    note = None
 
 
 class RepairReturnForm(forms.Form):
@@ -283,3 +304,12 @@ class RepairReplaceForm(forms.Form):
     )
     replaced_on = DayField(label=_("Tanggal diganti"))
     note = _note_field()
+
+
+class CountTemplateForm(forms.Form):
+    date = DayField(label=_("Tanggal"), required=False)
+    area = forms.CharField(required=False, max_length=8)
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")])
+
+    def clean_date(self) -> dt.date:
+        return self.cleaned_data["date"] or default_day()

@@ -11,18 +11,25 @@ from django.utils.translation import gettext_lazy as _
 
 from common.days import format_day
 from common.validators import validate_known_day, validate_no_control_characters
+from districts.codes import area_q
 from districts.models import SubDistrict
+from recording.choices import (
+    IMPORT_STALE_MINUTES,
+    DeviceStatus,
+    ImportNotice,
+    ImportStatus,
+    RepairEvent,
+)
+from recording.validators import SERIAL_HELP, SERIAL_REGEX, validate_serial
 
-from .choices import IMPORT_STALE_MINUTES, DeviceStatus, ImportNotice, ImportStatus, RepairEvent
-from .validators import SERIAL_HELP, SERIAL_REGEX, validate_serial
+# A note on a count or a status change, wherever it is typed or uploaded.
+NOTE_MAX_LENGTH = 200
 
 
 class RecordingDeviceQuerySet(models.QuerySet):
     def in_area(self, code: str):
         """Devices inside a region code: a province `16`, a regency `16.08` or `16.08.12`."""
-        if not code:
-            return self
-        return self.filter(Q(sub_district=code) | Q(sub_district__code__startswith=f"{code}."))
+        return self.filter(area_q(code, "sub_district__code"))
 
     def down(self):
         return self.filter(status__in=DeviceStatus.down())
@@ -215,7 +222,10 @@ class DeviceStatusChange(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=DeviceStatus.choices)
     effective_on = models.DateField(_("berlaku sejak"), validators=[validate_known_day])
     note = models.CharField(
-        _("catatan"), max_length=200, blank=True, validators=[validate_no_control_characters]
+        _("catatan"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_no_control_characters],
     )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -260,7 +270,10 @@ class DailyCount(models.Model):
     date = models.DateField(_("tanggal"), validators=[validate_known_day])
     count = models.IntegerField(_("jumlah terekam"))
     note = models.CharField(
-        _("catatan"), max_length=200, blank=True, validators=[validate_no_control_characters]
+        _("catatan"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_no_control_characters],
     )
     needs_follow_up = models.BooleanField(_("perlu ditindaklanjuti"), default=False)
     follow_up_reasons = models.CharField(_("alasan tindak lanjut"), max_length=300, blank=True)
@@ -393,8 +406,8 @@ class DailyCountRevision(models.Model):
     )
     old_count = models.IntegerField(_("nilai lama"))
     new_count = models.IntegerField(_("nilai baru"))
-    old_note = models.CharField(_("catatan lama"), max_length=200, blank=True)
-    new_note = models.CharField(_("catatan baru"), max_length=200, blank=True)
+    old_note = models.CharField(_("catatan lama"), max_length=NOTE_MAX_LENGTH, blank=True)
+    new_note = models.CharField(_("catatan baru"), max_length=NOTE_MAX_LENGTH, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

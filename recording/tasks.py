@@ -11,8 +11,12 @@ import logging
 
 from huey.contrib.djhuey import db_task
 
-from .choices import ImportNotice
-from .imports import count_import_check, count_import_commit_run, count_import_fail
+from recording.choices import ImportNotice
+from recording.services.imports import (
+    count_import_check,
+    count_import_commit_run,
+    count_import_fail,
+)
 
 logger = logging.getLogger(__name__)
 

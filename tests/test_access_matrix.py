@@ -42,7 +42,6 @@ from districts.models import (
     SubDistrict,
 )
 from districts.roles import ROLE_PERMISSIONS
-from recording.imports import count_import_check, count_import_create
 from recording.models import (
     AreaMonthlyTotal,
     CountImport,
@@ -57,7 +56,8 @@ from recording.models import (
     Repair,
     Vendor,
 )
-from recording.repairs import repair_report_fault, repair_ship
+from recording.services.imports import count_import_check, count_import_create
+from recording.services.repairs import repair_report_fault, repair_ship
 
 User = get_user_model()
 

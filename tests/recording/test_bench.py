@@ -9,10 +9,10 @@ from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import Length, Mod
 
+from devtools.benchmark import BENCH_SOURCE, SERIAL_PREFIX
 from districts.models import EligiblePopulation, SubDistrict
-from recording.benchmark import BENCH_SOURCE, SERIAL_PREFIX
 from recording.models import DailyCount, DeviceStatusChange, ProvinceDailyTotal, RecordingDevice
-from recording.rollups import rollup_differences
+from recording.services.rollups import rollup_differences
 
 pytestmark = pytest.mark.django_db
 

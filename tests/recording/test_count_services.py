@@ -8,7 +8,7 @@ from django.db import connection
 
 from districts.models import Campaign, EligiblePopulation
 from recording.models import DailyCount, DailyCountRevision, DeviceStatusChange
-from recording.services import (
+from recording.services.counts import (
     CountRow,
     CountsRejected,
     daily_counts_check,

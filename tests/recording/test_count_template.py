@@ -8,8 +8,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from recording.imports import count_file_read
 from recording.models import DeviceStatusChange, RecordingDevice
+from recording.services.imports import count_file_read
 
 DAY = dt.date(2012, 4, 16)
 

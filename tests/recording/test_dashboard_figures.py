@@ -7,7 +7,7 @@ import pytest
 from districts.models import Province, Regency, SubDistrict
 from recording.coverage import Coverage, Progress
 from recording.models import DailyCount, DeviceStatusChange
-from recording.selectors import area_dashboard
+from recording.selectors.dashboards import area_dashboard
 
 STORY_DAY = dt.date(2012, 4, 16)
 

@@ -212,7 +212,7 @@ def fake_dashboard(monkeypatch):
     """Serve the given Dashboard in place of the selector's."""
 
     def use(dashboard: Dashboard):
-        monkeypatch.setattr("recording.views.area_dashboard", lambda **kwargs: dashboard)
+        monkeypatch.setattr("recording.views.dashboards.area_dashboard", lambda **kwargs: dashboard)
         return dashboard
 
     return use

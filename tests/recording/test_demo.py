@@ -8,12 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum
 
+from devtools import demo
 from districts.models import AreaAssignment, Campaign, EligiblePopulation, Province, SubDistrict
-from recording import demo
 from recording.choices import DeviceStatus
 from recording.models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
-from recording.repairs import repair_days_down, repair_replace, repair_report_fault
-from recording.selectors import area_dashboard
+from recording.selectors.dashboards import area_dashboard
+from recording.services.repairs import repair_days_down, repair_replace, repair_report_fault
 from tests.conftest import DEMO_PASSWORD as PASSWORD
 
 D = dt.date
@@ -306,6 +306,6 @@ def test_progress_goes_to_stderr_and_the_printed_report_is_unchanged(loaded, ter
 
 
 def test_demo_rollups_equal_the_counts(loaded):
-    from recording.rollups import rollup_differences
+    from recording.services.rollups import rollup_differences
 
     assert rollup_differences() == []

@@ -11,7 +11,7 @@ from districts.choices import Role
 from districts.models import Regency
 from districts.selectors import Crumb, region_crumbs, user_scope
 from recording.choices import DeviceStatus
-from recording.selectors import area_dashboard
+from recording.selectors.dashboards import area_dashboard
 
 STORY = "as_of=2012-04-16"
 MUCH_LATER = "as_of=2026-11-30"

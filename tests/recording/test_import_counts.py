@@ -12,14 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from ektp_tracker.parsing import FileRefused
-from recording.imports import (
-    ImportAlreadyCommitted,
-    PreviewedFingerprint,
-    count_file_import,
-    count_import_commit,
-    count_import_create,
-)
+from common.parsing import FileRefused
 from recording.models import (
     CountImport,
     DailyCount,
@@ -27,7 +20,14 @@ from recording.models import (
     EntrySource,
     RecordingDevice,
 )
-from recording.services import CountRow, CountsRejected, daily_counts_save
+from recording.services.counts import CountRow, CountsRejected, daily_counts_save
+from recording.services.imports import (
+    ImportAlreadyCommitted,
+    PreviewedFingerprint,
+    count_file_import,
+    count_import_commit,
+    count_import_create,
+)
 from tests.recording.test_xlsx_reader import xlsx_of
 
 pytestmark = pytest.mark.django_db
@@ -702,7 +702,7 @@ def test_upload_of_an_unknown_file_type_is_refused(client, operator_oku_timur):
 
 
 def test_upload_of_a_file_too_large_is_refused(client, operator_oku_timur, monkeypatch):
-    monkeypatch.setattr("recording.imports.MAX_FILE_BYTES", 20)
+    monkeypatch.setattr("recording.services.imports.MAX_FILE_BYTES", 20)
     client.force_login(operator_oku_timur)
 
     response = _upload(client, GOOD)
@@ -715,14 +715,14 @@ def test_upload_of_a_file_too_large_is_refused(client, operator_oku_timur, monke
 def test_upload_with_more_lines_than_allowed_is_refused_before_it_is_read(
     client, operator_oku_timur, timur, monkeypatch
 ):
-    monkeypatch.setattr("recording.imports.MAX_UPLOAD_LINES", 2)
+    monkeypatch.setattr("recording.services.imports.MAX_UPLOAD_LINES", 2)
 
     def not_read(**kwargs):
         raise AssertionError("the file was read")
 
     client.force_login(operator_oku_timur)
     with monkeypatch.context() as patched:
-        patched.setattr("recording.imports.count_lines_read", not_read)
+        patched.setattr("recording.services.imports.count_lines_read", not_read)
         csv_refused = _upload(client, GOOD)
     limit = (
         "Berkas berisi lebih dari 2 baris data; paling banyak 2 baris per unggahan. Bagi "

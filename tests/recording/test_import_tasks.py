@@ -11,14 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from recording import imports
-from recording.imports import (
+from recording.models import CountImport, DailyCount, DailyCountRevision
+from recording.services import imports
+from recording.services.counts import CountRow, daily_counts_save
+from recording.services.imports import (
     count_import_check,
     count_import_commit_queue,
     count_import_create,
 )
-from recording.models import CountImport, DailyCount, DailyCountRevision
-from recording.services import CountRow, daily_counts_save
 from recording.tasks import count_import_commit_task
 from tests.recording.test_import_counts import GOOD, _counts, _page, _stat, _upload
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recording.models import RecordingDevice, Vendor
-from recording.repairs import repair_report_fault
+from recording.services.repairs import repair_report_fault
 from tests.test_admin import _device_form
 
 SERIAL_MESSAGE = (

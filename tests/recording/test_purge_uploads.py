@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from recording.imports import count_import_create
 from recording.models import CountImport, DailyCount, DailyCountRevision, EntrySource
+from recording.services.imports import count_import_create
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from recording.choices import DeviceStatus
 from recording.models import DeviceStatusChange, RecordingDevice, Repair, Vendor
-from recording.repairs import repair_report_fault, repair_ship
+from recording.services.repairs import repair_report_fault, repair_ship
 
 LIST = "/perbaikan/"
 SHIP = "/perbaikan/kirim/"

@@ -11,7 +11,12 @@ from django.utils import timezone
 from common.days import format_day
 from districts.choices import Role
 from recording.models import DeviceStatusChange, RecordingDevice, Repair, Vendor
-from recording.repairs import repair_replace, repair_report_fault, repair_return, repair_ship
+from recording.services.repairs import (
+    repair_replace,
+    repair_report_fault,
+    repair_return,
+    repair_ship,
+)
 
 D = dt.date
 BROKE_ON = D(2012, 4, 2)

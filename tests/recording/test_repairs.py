@@ -10,8 +10,10 @@ from django.utils import timezone
 from districts.models import SubDistrict
 from districts.selectors import UserScope
 from recording.models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
-from recording.repair_selectors import overdue_repairs
-from recording.repairs import (
+from recording.selectors.dashboards import area_dashboard
+from recording.selectors.repairs import overdue_repairs
+from recording.services.counts import CountRow, daily_counts_save
+from recording.services.repairs import (
     RepairRefused,
     down_spells,
     repair_days_down,
@@ -22,8 +24,6 @@ from recording.repairs import (
     repair_return,
     repair_ship,
 )
-from recording.selectors import area_dashboard
-from recording.services import CountRow, daily_counts_save
 
 D = dt.date
 BROKE_ON = D(2012, 4, 2)

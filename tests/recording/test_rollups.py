@@ -6,9 +6,15 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from recording.models import DailyCount, ProvinceDailyTotal, RegencyDailyTotal
-from recording.rollups import daily_counts_delete, rollup_differences
-from recording.services import CountRow, daily_counts_save
+from recording.models import (
+    AreaMonthlyTotal,
+    DailyCount,
+    DeviceMonthlyTotal,
+    ProvinceDailyTotal,
+    RegencyDailyTotal,
+)
+from recording.services.counts import CountRow, daily_counts_save
+from recording.services.rollups import daily_counts_delete, rollup_differences
 
 DAY = dt.date(2012, 4, 16)
 
@@ -65,3 +71,20 @@ def test_rebuild_command_reports_and_repairs_a_drift(make_device):
     assert "16.08 2012-04-16: tersimpan 999" in out.getvalue()
     assert _regency_total() == (5, 1)
     assert rollup_differences() == []
+
+
+def test_a_limit_stops_the_listing_in_the_monthly_tables_too(make_device):
+    a, b, c = make_device("16.08.01"), make_device("16.08.12"), make_device("16.09.01")
+    for device in (a, b, c):
+        DailyCount.objects.create(device=device, date=DAY, count=5)
+    # Three device months and two area months wrong, the daily totals right.
+    DeviceMonthlyTotal.objects.update(recorded=1)
+    AreaMonthlyTotal.objects.filter(area__in=["16.08", "16.09"]).update(recorded=2)
+
+    first_two = rollup_differences(limit=2)
+
+    assert [(d.table, d.area) for d in first_two] == [
+        ("recording_devicemonthlytotal", str(a.pk)),
+        ("recording_devicemonthlytotal", str(b.pk)),
+    ]
+    assert len(rollup_differences()) == 5

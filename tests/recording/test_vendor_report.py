@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recording.models import Vendor
-from recording.repairs import (
+from recording.services.repairs import (
     repair_fix_on_site,
     repair_replace,
     repair_report_fault,

@@ -3,10 +3,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from common.formatting import fmt_int
+from common.parsing import FileRefused
 from common.progress import Progress
-from ektp_tracker.parsing import FileRefused, format_number
-from recording.imports import count_file_import
-from recording.services import CountsRejected
+from recording.services.counts import CountsRejected
+from recording.services.imports import count_file_import
 
 
 class Command(BaseCommand):
@@ -58,8 +59,8 @@ class Command(BaseCommand):
         except CountsRejected as exc:
             self._refused(exc)
         summary = (
-            f"{format_number(check.created)} baru, {format_number(check.updated)} diperbarui, "
-            f"{format_number(check.unchanged)} tetap"
+            f"{fmt_int(check.created)} baru, {fmt_int(check.updated)} diperbarui, "
+            f"{fmt_int(check.unchanged)} tetap"
         )
         for warning in check.warnings:
             self.stdout.write(f"Peringatan: {warning}")
@@ -83,17 +84,17 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(
                 f"Impor dibatalkan, tidak ada data yang disimpan: "
-                f"{format_number(len(check.errors))} kesalahan."
+                f"{fmt_int(len(check.errors))} kesalahan."
             )
         if exc.needs_confirmation:
             for warning in check.warnings:
                 self.stderr.write(f"Peringatan: {warning}")
             raise CommandError(
-                f"Tidak ada yang disimpan: {format_number(len(check.warnings))} peringatan. "
+                f"Tidak ada yang disimpan: {fmt_int(len(check.warnings))} peringatan. "
                 "Periksa angkanya, lalu jalankan lagi dengan --confirm."
             )
         # A row changed or was created by someone else while this file was being saved.
         raise CommandError(
             "Tidak ada yang disimpan: data berubah selama impor "
-            f"({format_number(len(check.conflicts))} baris). Jalankan lagi."
+            f"({fmt_int(len(check.conflicts))} baris). Jalankan lagi."
         )

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from ektp_tracker.parsing import format_number
-from recording.imports import count_imports_purge
+from common.formatting import fmt_int
+from recording.services.imports import count_imports_purge
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, **options):
         purged = count_imports_purge(dry_run=dry_run)
-        deleted, cleared = format_number(purged.deleted), format_number(purged.cleared)
+        deleted, cleared = fmt_int(purged.deleted), fmt_int(purged.cleared)
         hours, days = purged.uncommitted_hours, purged.content_days
         if dry_run:
             self.stdout.write("Uji coba, tidak ada yang diubah.")

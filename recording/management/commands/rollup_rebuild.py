@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from recording.rollups import rollup_differences, rollup_rebuild
+from recording.services.rollups import rollup_differences, rollup_rebuild
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from common.days import format_day
-from recording import alerts
+from recording.services import alerts
 
 
 def _day(value: str) -> dt.date:

@@ -8,7 +8,7 @@ at a time takes a minute. Hence:
 
 - the zip directory is checked first, in the web worker: the number of members and the size of
   each once unpacked (zipfile never reads a member past the size its directory declares);
-- the sheet is read in a child process (`python -m recording.xlsx_reader`, the file on its
+- the sheet is read in a child process (`python -m common.xlsx_reader`, the file on its
   stdin) that is killed after `seconds`, whose memory is capped, that feeds the XML parser 4 MB
   at a time, looks only at the cells that hold a value, and stops as soon as the used area
   passes `MAX_CELLS`;
@@ -35,14 +35,14 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import XMLPullParser
 
-from common.text import CONTROL_CHARACTER_RE
-from ektp_tracker.parsing import (
+from common.parsing import (
     FileRefused,
     Table,
     column_letter,
     format_number,
     table_from_cells,
 )
+from common.text import CONTROL_CHARACTER_RE
 
 logger = logging.getLogger(__name__)
 

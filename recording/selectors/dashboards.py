@@ -7,17 +7,15 @@ devices'. Every figure is as of the day asked for, including which devices were 
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Left
 
+from districts.codes import CHILD_CODE_LENGTH, area_q, regency_code, region_level
 from districts.models import Campaign, EligiblePopulation, Province, Regency, SubDistrict
-from districts.selectors import UserScope, region_level
-
-from .choices import DeviceStatus
-from .coverage import (
+from recording.choices import DeviceStatus
+from recording.coverage import (
     RECENT_DAYS,
     Coverage,
     Dashboard,
@@ -26,7 +24,8 @@ from .coverage import (
     DownDevice,
     lost_within,
 )
-from .models import (
+from recording.links import device_url, region_url
+from recording.models import (
     AreaMonthlyTotal,
     DailyCount,
     DeviceMonthlyTotal,
@@ -35,84 +34,18 @@ from .models import (
     RecordingDevice,
     RegencyDailyTotal,
 )
-from .rollups import month_start
+from recording.selectors.devices import DeviceState, device_states
+from recording.services.rollups import month_start
 
 # Length of a child's code at each level: national -> "16", province -> "16.08", regency ->
 # "16.08.12". Grouping by a prefix of the sub-district code avoids joining up the tree.
-CHILD_CODE_LENGTH = {0: 2, 1: 5, 2: 8}
 CHILD_MODEL = {0: Province, 1: Regency, 2: SubDistrict}
 SERIES_DAYS = 730
 STATUS_LABELS = dict(DeviceStatus.choices)
 
 
-def _in_area(code: str, field: str = "sub_district__code") -> Q:
-    """Rows whose sub-district code (at `field`) lies under `code` ("" = the whole country)."""
-    if not code:
-        return Q()
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
-
-
 def _child(field: str, length: int):
     return Left(field, length, output_field=CharField())
-
-
-@dataclass
-class DeviceState:
-    """A device whose status on the day was not operational, from the dated timeline."""
-
-    device_id: int
-    serial: str
-    label: str
-    sub_district_code: str
-    sub_district_name: str
-    capacity: int
-    status: str
-    since: dt.date  # first day of the current down (or retired) spell
-    since_change_id: int  # the status change that began the spell
-
-
-def device_states(*, code: str, as_of: dt.date, devices=None) -> dict[int, DeviceState]:
-    """Devices in the area (and among `devices`, if given) that were broken, at the vendor or
-    retired on `as_of`.
-
-    One query over the status timeline (a few rows per device that ever failed); a device with
-    no change on or before the day was operational.
-    """
-    changes = DeviceStatusChange.objects.filter(_in_area(code, "device__sub_district__code"))
-    if devices is not None:
-        changes = changes.filter(device__in=devices)
-    changes = (
-        changes.filter(effective_on__lte=as_of, device__commissioned_on__lte=as_of)
-        .order_by("device_id", "effective_on", "id")
-        .values_list(
-            "id",
-            "device_id",
-            "status",
-            "effective_on",
-            "device__serial",
-            "device__label",
-            "device__sub_district_id",
-            "device__sub_district__name",
-            "device__daily_capacity",
-        )
-    )
-    states: dict[int, DeviceState] = {}
-    for change_id, device_id, status, day, serial, label, sd_code, sd_name, capacity in changes:
-        if status == DeviceStatus.OPERATIONAL:
-            states.pop(device_id, None)
-            continue
-        current = states.get(device_id)
-        # broken -> at_vendor is one spell of downtime; it started when it broke.
-        same_spell = current and (current.status in DeviceStatus.down()) == (
-            status in DeviceStatus.down()
-        )
-        since, since_change_id = (
-            (current.since, current.since_change_id) if same_spell else (day, change_id)
-        )
-        states[device_id] = DeviceState(
-            device_id, serial, label, sd_code, sd_name, capacity, status, since, since_change_id
-        )
-    return states
 
 
 def _spell_figures(states: dict[int, DeviceState], as_of: dt.date):
@@ -200,7 +133,7 @@ def _down_devices(
             status_label=labels[s.status],
             since=s.since,
             days_down=(as_of - s.since).days,
-            url=f"/alat/{s.serial}/",
+            url=device_url(s.serial),
             daily_average_before=averages.get(s.device_id, Decimal(0)),
             unrecorded_in_sub_district=unrecorded.get(s.sub_district_code, 0),
         )
@@ -216,7 +149,7 @@ def _eligible_by_child(code: str, length: int, as_of: dt.date) -> tuple[dict[str
     sources = set()
     for child, source, total in (
         EligiblePopulation.objects.current(as_of)
-        .filter(_in_area(code))
+        .filter(area_q(code))
         .annotate(child=_child("sub_district_id", length))
         .values("child", "source")
         .annotate(total=Sum("eligible"))
@@ -268,9 +201,7 @@ def _child_areas(code: str, level: int, as_of: dt.date) -> list[tuple[str, str, 
     """(code, name, last day anything was reported) of each child area; the last report is read
     here for provinces and regencies (one backward index probe per child in their daily totals)
     and left empty for kecamatan, whose devices tell it."""
-    children = CHILD_MODEL[level].objects.all()
-    if code:
-        children = children.filter(code__startswith=f"{code}.")
+    children = CHILD_MODEL[level].objects.filter(area_q(code, "code"))
     if level == 2:
         return [(c, name, None) for c, name in children.values_list("code", "name")]
     daily, key = (ProvinceDailyTotal, "province") if level == 0 else (RegencyDailyTotal, "regency")
@@ -381,9 +312,9 @@ def _deadline_by_child(code: str, length: int, as_of: dt.date) -> dict[str, dt.d
     campaigns = Campaign.objects.filter(starts_on__lte=as_of)
     if code:
         campaigns = campaigns.filter(
-            Q(regency__code=code[:5]) | Q(regency__code__startswith=f"{code}.")
-            if len(code) < 5
-            else Q(regency=code[:5])
+            area_q(code, "regency__code")
+            if region_level(code) < 2
+            else Q(regency=regency_code(code))
         )
     # Kecamatan share their regency's campaign.
     key_length = min(length, 5)
@@ -401,7 +332,7 @@ def _device_figures(code: str, length: int, as_of: dt.date):
     """Per child: devices in service on the day and their daily capacity."""
     return {
         row["child"]: row
-        for row in RecordingDevice.objects.filter(_in_area(code), commissioned_on__lte=as_of)
+        for row in RecordingDevice.objects.filter(area_q(code), commissioned_on__lte=as_of)
         .annotate(child=_child("sub_district_id", length))
         .values("child")
         .annotate(total=Count("id"), capacity=Sum("daily_capacity"))
@@ -412,7 +343,7 @@ def _device_figures(code: str, length: int, as_of: dt.date):
 def _follow_up_by(code: str, as_of: dt.date, key) -> dict:
     return dict(
         DailyCount.objects.filter(
-            _in_area(code, "device__sub_district__code"), needs_follow_up=True, date__lte=as_of
+            area_q(code, "device__sub_district__code"), needs_follow_up=True, date__lte=as_of
         )
         .annotate(key=key)
         .values("key")
@@ -464,7 +395,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     if level < 2:
         recorded = _recorded_by_child(level, as_of, child_codes)
     else:
-        in_area = RecordingDevice.objects.filter(_in_area(code))
+        in_area = RecordingDevice.objects.filter(area_q(code))
         recorded = _recorded_by_device(in_area, as_of, "child")
         for sub_district, day in _last_reports(in_area, as_of).values():
             if day and (sub_district not in last_report or day > last_report[sub_district]):
@@ -499,11 +430,13 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
                 code=child_code,
                 name=name,
                 as_of=as_of,
-                url=f"/wilayah/{child_code}/",
+                url=region_url(child_code),
                 eligible=eligible.get(child_code, 0),
                 recorded=done,
                 recorded_last_7_days=recent,
-                deadline=deadlines.get(child_code[:5]) if level == 2 else deadlines.get(child_code),
+                deadline=deadlines.get(regency_code(child_code))
+                if level == 2
+                else deadlines.get(child_code),
                 devices=in_service["total"] - len(retired),
                 devices_down=len(down),
                 working_capacity=(in_service["capacity"] or 0) - sum(s.capacity for s in out),
@@ -522,7 +455,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
         code=code,
         name=region.name if region else "Indonesia",
         as_of=as_of,
-        url=f"/wilayah/{code}/" if code else "/wilayah/",
+        url=region_url(code),
         deadline=max((c.deadline for c in children if c.deadline), default=None),
     )
     _sum_children(total, children)
@@ -576,7 +509,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
     down_devices = _down_devices(
         states, as_of, _spell_figures(states, as_of)[0], {code: unrecorded}
     )
-    deadline = _deadline_by_child(code, 8, as_of).get(code[:5])
+    deadline = _deadline_by_child(code, 8, as_of).get(regency_code(code))
     total = Coverage(
         code=code,
         name=sub_district.name,
@@ -605,20 +538,3 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
         down_devices=down_devices,
         series_end=end,
     )
-
-
-def device_recent_counts(*, device: RecordingDevice, as_of: dt.date, days: int = 31):
-    return DailyCount.objects.filter(
-        device=device, date__lte=as_of, date__gt=as_of - dt.timedelta(days=days)
-    ).order_by("-date")
-
-
-def device_total(*, device: RecordingDevice, as_of: dt.date) -> dict:
-    return DailyCount.objects.filter(device=device, date__lte=as_of).aggregate(
-        recorded=Sum("count"), last_report=Max("date"), days=Count("id")
-    )
-
-
-def devices_in_scope(scope: UserScope):
-    """The devices a user may see and enter counts for (404 for anything else)."""
-    return RecordingDevice.objects.filter(scope.filter_q()).select_related("sub_district__regency")

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from common.progress import Progress
 from districts.models import SubDistrict
-from recording.imports import count_file_check, count_file_read, count_file_save
 from recording.models import DailyCount, DailyCountRevision, RecordingDevice
-from recording.rollups import daily_counts_delete
+from recording.services.imports import count_file_check, count_file_read, count_file_save
+from recording.services.rollups import daily_counts_delete
 
 PREFIX = "BENCH-"
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.utils import timezone
 
 from common.progress import Progress
-from recording.benchmark import (
+from devtools.benchmark import (
     SERIAL_PREFIX,
     bench_clear,
     bench_generate,

@@ -37,13 +37,12 @@ from districts.models import (
 )
 from districts.roles import role_groups_ensure
 from districts.services import population_import_rows, regions_import
-
-from .choices import DeviceStatus
-from .coverage import Dashboard
-from .models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
-from .repairs import repair_report_fault, repair_ship
-from .rollups import daily_counts_delete, rollup_refresh
-from .selectors import area_dashboard
+from recording.choices import DeviceStatus
+from recording.coverage import Dashboard
+from recording.models import DailyCount, DeviceStatusChange, RecordingDevice, Repair, Vendor
+from recording.selectors.dashboards import area_dashboard
+from recording.services.repairs import repair_report_fault, repair_ship
+from recording.services.rollups import daily_counts_delete, rollup_refresh
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 ELIGIBLE_CSV = DEMO_DATA_DIR / "eligible_sumsel.csv"

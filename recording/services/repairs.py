@@ -17,11 +17,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from common.days import format_day
-
-from .choices import TRANSITIONS, DeviceStatus, RepairEvent
-from .models import DeviceStatusChange, RecordingDevice, Repair, Vendor
+from recording.choices import TRANSITIONS, DeviceStatus, RepairEvent
+from recording.models import DeviceStatusChange, RecordingDevice, Repair, Vendor
 
 
 class RepairRefused(ValidationError):
@@ -40,21 +40,35 @@ def _label(status: str) -> str:
     return str(DeviceStatus(status).label).lower()
 
 
-def repair_refusal(device: RecordingDevice, event: str) -> str | None:
-    """Why `event` may not happen to the device in its current status; None when it may."""
+def _no_open_repair(device: RecordingDevice) -> str:
+    return gettext("Alat %(serial)s tidak punya laporan kerusakan yang terbuka.") % {
+        "serial": device.serial
+    }
+
+
+def repair_refusal(device: RecordingDevice, event: str, *, has_open_repair: bool) -> str | None:
+    """Why `event` may not happen to the device now; None when it may. The one rule the steps
+    (below), the device page's buttons and the repairs list's checkboxes all ask: the step
+    starts from the device's status, and every step after the fault report belongs to an open
+    repair."""
     allowed_from, _to = TRANSITIONS[event]
-    if device.status in allowed_from:
-        return None
-    return (
-        f"Alat {device.serial} berstatus {_label(device.status)}; "
-        f"“{RepairEvent(event).label}” hanya bisa dari status "
-        + " atau ".join(_label(s) for s in allowed_from)
-        + "."
-    )
+    if device.status not in allowed_from:
+        return gettext(
+            "Alat %(serial)s berstatus %(status)s; “%(step)s” hanya bisa dari status %(allowed)s."
+        ) % {
+            "serial": device.serial,
+            "status": _label(device.status),
+            "step": RepairEvent(event).label,
+            "allowed": gettext(" atau ").join(_label(s) for s in allowed_from),
+        }
+    if event != RepairEvent.FAULT_REPORTED and not has_open_repair:
+        return _no_open_repair(device)
+    return None
 
 
 def _check_transition(device: RecordingDevice, event: str) -> None:
-    if message := repair_refusal(device, event):
+    # The open repair is checked under its lock by `_open_repair`, where it is needed.
+    if message := repair_refusal(device, event, has_open_repair=True):
         raise RepairRefused(message)
 
 
@@ -126,7 +140,7 @@ def _move(
 def _open_repair(device: RecordingDevice) -> Repair:
     repair = Repair.objects.select_for_update().filter(device=device, closed_on=None).first()
     if repair is None:
-        raise RepairRefused(f"Alat {device.serial} tidak punya laporan kerusakan yang terbuka.")
+        raise RepairRefused(_no_open_repair(device))
     return repair
 
 
@@ -175,11 +189,25 @@ def repair_ship(
 
 @transaction.atomic
 def repairs_ship(
-    *, devices: list[RecordingDevice], shipped_on: dt.date, vendor: Vendor, user, note: str = ""
+    *,
+    devices: list[RecordingDevice],
+    shipped_on: dt.date,
+    vendor: Vendor,
+    vendor_reference: str = "",
+    user,
+    note: str = "",
 ) -> list[Repair]:
-    """Ship several broken devices in one go: all of them, or none if one may not go."""
+    """Ship several broken devices in one go: all of them, or none if one may not go. One
+    vendor reference (a waybill or ticket) serves the whole batch."""
     return [
-        repair_ship(device=d, shipped_on=shipped_on, vendor=vendor, user=user, note=note)
+        repair_ship(
+            device=d,
+            shipped_on=shipped_on,
+            vendor=vendor,
+            vendor_reference=vendor_reference,
+            user=user,
+            note=note,
+        )
         for d in sorted(devices, key=lambda d: d.pk)
     ]
 

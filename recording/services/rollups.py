@@ -8,8 +8,9 @@ the counts and reports any difference (`manage.py rollup_rebuild`).
 """
 
 import datetime as dt
+import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -18,7 +19,8 @@ from django.db.models.functions import Left, TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import (
+from districts.codes import PROVINCE_CODE_LENGTH, REGENCY_CODE_LENGTH, area_q
+from recording.models import (
     AreaMonthlyTotal,
     DailyCount,
     DailyCountRevision,
@@ -27,8 +29,6 @@ from .models import (
     RegencyDailyTotal,
 )
 
-REGENCY_CODE_LENGTH = 5
-PROVINCE_CODE_LENGTH = 2
 CHUNK = 500
 
 # (device id, sub-district code, day, Δ recorded, Δ number of reports)
@@ -84,7 +84,7 @@ def rollup_apply(deltas: Iterable[Delta]):
 def _counts_grouped(length: int, area_code: str = ""):
     counts = DailyCount.objects.all()
     if area_code:
-        counts = counts.filter(device__sub_district__code__startswith=area_code)
+        counts = counts.filter(area_q(area_code, "device__sub_district__code"))
     return (
         counts.annotate(area=Left("device__sub_district_id", length))
         .values("area", "date")
@@ -95,7 +95,7 @@ def _counts_grouped(length: int, area_code: str = ""):
 
 def _area_filter(model, key: str, area_code: str):
     rows = model.objects.all()
-    return rows.filter(**{f"{key}__startswith": area_code}) if area_code else rows
+    return rows.filter(area_q(area_code, key))
 
 
 @transaction.atomic
@@ -114,7 +114,7 @@ def rollup_refresh(area_code: str = ""):
     _refresh_area_months(area_code)
     device_months = DeviceMonthlyTotal.objects.all()
     if area_code:
-        device_months = device_months.filter(device__sub_district__code__startswith=area_code)
+        device_months = device_months.filter(area_q(area_code, "device__sub_district__code"))
     device_months.delete()
     sql, params = _device_months_grouped(area_code).query.sql_with_params()
     table = connection.ops.quote_name(DeviceMonthlyTotal._meta.db_table)
@@ -131,14 +131,14 @@ def _refresh_area_months(area_code: str):
     province = area_code[:PROVINCE_CODE_LENGTH]
     months = AreaMonthlyTotal.objects.all()
     if area_code:
-        months = months.filter(Q(area=province) | Q(area__startswith=f"{area_code}"))
+        months = months.filter(Q(area=province) | area_q(area_code, "area"))
     months.delete()
     table = connection.ops.quote_name(AreaMonthlyTotal._meta.db_table)
     for model, key in ((RegencyDailyTotal, "regency_id"), (ProvinceDailyTotal, "province_id")):
         rows = model.objects.all()
         if area_code:
             prefix = area_code if model is RegencyDailyTotal else province
-            rows = rows.filter(**{f"{key.removesuffix('_id')}__code__startswith": prefix})
+            rows = rows.filter(area_q(prefix, f"{key.removesuffix('_id')}__code"))
         grouped = (
             rows.annotate(month=TruncMonth("date"))
             .values(key, "month")
@@ -157,7 +157,7 @@ def _refresh_area_months(area_code: str):
 def _device_months_grouped(area_code: str = ""):
     counts = DailyCount.objects.all()
     if area_code:
-        counts = counts.filter(device__sub_district__code__startswith=area_code)
+        counts = counts.filter(area_q(area_code, "device__sub_district__code"))
     return (
         counts.annotate(month=TruncMonth("date"))
         .values("device_id", "month")
@@ -188,8 +188,12 @@ class RollupDifference:
 
 
 def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
-    """Every (area, day) where a rollup differs from the sum of the counts."""
-    differences = []
+    """Every (area, day or month) where a rollup differs from the sum of the counts; the first
+    `limit` of them when given (device months, then area months, then days)."""
+    return list(itertools.islice(_rollup_differences(), limit))
+
+
+def _rollup_differences() -> Iterator[RollupDifference]:
     expected_months = {
         (row["device_id"], row["month"]): (row["recorded"], row["reports"])
         for row in _device_months_grouped()
@@ -205,10 +209,8 @@ def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
         want = expected_months.get((device_id, month), (0, 0))
         have = stored_months.get((device_id, month), (0, 0))
         if want != have:
-            differences.append(
-                RollupDifference(
-                    DeviceMonthlyTotal._meta.db_table, str(device_id), month, have, want
-                )
+            yield RollupDifference(
+                DeviceMonthlyTotal._meta.db_table, str(device_id), month, have, want
             )
     stored_areas = {
         (area, month): (recorded, reports)
@@ -232,9 +234,7 @@ def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
         want = expected_areas.get((area, month), (0, 0))
         have = stored_areas.get((area, month), (0, 0))
         if want != have:
-            differences.append(
-                RollupDifference(AreaMonthlyTotal._meta.db_table, area, month, have, want)
-            )
+            yield RollupDifference(AreaMonthlyTotal._meta.db_table, area, month, have, want)
     for model, key, length in (
         (RegencyDailyTotal, "regency_id", REGENCY_CODE_LENGTH),
         (ProvinceDailyTotal, "province_id", PROVINCE_CODE_LENGTH),
@@ -253,10 +253,7 @@ def rollup_differences(limit: int | None = None) -> list[RollupDifference]:
         for area, day in sorted(expected.keys() | stored.keys()):
             want, have = expected.get((area, day), (0, 0)), stored.get((area, day), (0, 0))
             if want != have:
-                differences.append(RollupDifference(model._meta.db_table, area, day, have, want))
-                if limit and len(differences) >= limit:
-                    return differences
-    return differences
+                yield RollupDifference(model._meta.db_table, area, day, have, want)
 
 
 def rollup_rebuild() -> list[RollupDifference]:

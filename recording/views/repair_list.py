@@ -1,62 +1,33 @@
 """Open repairs list (with downloads), batch shipping to a vendor, and the vendor report."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from common.downloads import unknown_format_response
 from districts.selectors import user_scope
-
-from . import repair_tables
-from .filters import OpenRepairFilterSet
-from .forms import DayField, TextField
-from .models import RecordingDevice, Repair, Vendor
-from .repair_selectors import open_repairs as open_repairs_query
-from .repair_selectors import overdue_repairs, vendor_figures
-from .repair_tables import SHIP_FORM_ID, OpenRepairTable
-from .repairs import RepairRefused, repairs_ship
-from .tables import PER_PAGE
+from recording.filters import OpenRepairFilterSet
+from recording.forms import RepairsShipForm
+from recording.models import Repair
+from recording.selectors.devices import devices_in_scope
+from recording.selectors.repairs import open_repairs as open_repairs_query
+from recording.selectors.repairs import overdue_repairs, vendor_figures
+from recording.services.repairs import RepairRefused, repair_days_overdue, repairs_ship
+from recording.tables import repairs as repair_tables
+from recording.tables.dashboards import PER_PAGE
+from recording.tables.repairs import SHIP_FORM_ID, OpenRepairTable
 
 EXPORT_FORMATS = {"csv": repair_tables.csv_response, "xlsx": repair_tables.xlsx_response}
 VENDOR_EXPORT_FORMATS = {
     "csv": repair_tables.vendor_csv_response,
     "xlsx": repair_tables.vendor_xlsx_response,
 }
-REFERENCE_MAX_LENGTH = Repair._meta.get_field("vendor_reference").max_length
-
-
-class RepairsShipForm(forms.Form):
-    """Where and when the ticked broken devices went; the devices come as `device=<serial>`."""
-
-    vendor = forms.ModelChoiceField(
-        label=_("Vendor"),
-        queryset=Vendor.objects.all(),
-        empty_label=_("Pilih vendor"),
-        error_messages={
-            "required": _("Pilih vendor tujuan pengiriman."),
-            "invalid_choice": _("Vendor yang dipilih tidak terdaftar."),
-        },
-    )
-    shipped_on = DayField(
-        label=_("Tanggal kirim"), error_messages={"required": _("Isi tanggal kirim.")}
-    )
-    vendor_reference = TextField(
-        label=_("Nomor tiket vendor"),
-        required=False,
-        max_length=REFERENCE_MAX_LENGTH,
-        error_messages={
-            "max_length": _("Nomor tiket vendor paling panjang %(limit_value)d karakter.")
-        },
-    )
 
 
 @login_required
@@ -106,9 +77,7 @@ def _back_to_list(request):
 def ship_batch(request):
     """Ship every ticked broken device to one vendor: all of them, or none if one may not go."""
     serials = sorted(set(request.POST.getlist("device")))
-    devices = list(
-        RecordingDevice.objects.filter(user_scope(request.user).filter_q(), serial__in=serials)
-    )
+    devices = list(devices_in_scope(user_scope(request.user)).filter(serial__in=serials))
     if len(devices) != len(serials):
         raise Http404("Alat di luar area Anda.")
     if not devices:
@@ -122,21 +91,14 @@ def ship_batch(request):
         return _back_to_list(request)
 
     vendor = form.cleaned_data["vendor"]
-    reference = form.cleaned_data["vendor_reference"].strip()
     try:
-        with transaction.atomic():
-            repairs = repairs_ship(
-                devices=devices,
-                shipped_on=form.cleaned_data["shipped_on"],
-                vendor=vendor,
-                user=request.user,
-            )
-            # repairs_ship takes no vendor reference; one reference serves the whole batch (a
-            # waybill or ticket), written in the same transaction as the shipping.
-            if reference:
-                Repair.objects.filter(pk__in=[r.pk for r in repairs]).update(
-                    vendor_reference=reference
-                )
+        repairs = repairs_ship(
+            devices=devices,
+            shipped_on=form.cleaned_data["shipped_on"],
+            vendor=vendor,
+            vendor_reference=form.cleaned_data["vendor_reference"],
+            user=request.user,
+        )
     except RepairRefused as refused:
         messages.error(
             request,
@@ -167,7 +129,7 @@ def vendor_report(request):
         return VENDOR_EXPORT_FORMATS[export_format](figures, today=today)
     late: dict[int, list[Repair]] = {}
     for repair in overdue_repairs(scope=scope, today=today):
-        repair.days_late = repair.at_vendor_for.days - repair.vendor.agreed_repair_days
+        repair.days_late = repair_days_overdue(repair, as_of=today)
         late.setdefault(repair.vendor_id, []).append(repair)
     return render(
         request,

@@ -19,9 +19,8 @@ from django.utils import timezone
 
 from common.progress import ProgressCallback
 from districts.models import Campaign, EligiblePopulation, Province, SubDistrict
-
-from .models import DailyCount, DeviceStatusChange, RecordingDevice
-from .rollups import daily_counts_delete, rollup_refresh
+from recording.models import DailyCount, DeviceStatusChange, RecordingDevice
+from recording.services.rollups import daily_counts_delete, rollup_refresh
 
 SERIAL_PREFIX = "NAT-"
 BENCH_SOURCE = "Data uji beban (bench), bukan data nyata"

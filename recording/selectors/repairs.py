@@ -28,8 +28,7 @@ from django.db.models.lookups import GreaterThan
 
 from districts.models import Province, Regency, SubDistrict
 from districts.selectors import UserScope
-
-from .models import Repair, Vendor
+from recording.models import RecordingDevice, Repair, Vendor
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -166,3 +165,8 @@ def overdue_repairs(*, scope: UserScope, today: dt.date) -> QuerySet[Repair]:
         .annotate(at_vendor_for=_since("shipped_on", today))
         .order_by("vendor__name", "vendor_id", "shipped_on", "device__serial")
     )
+
+
+def device_has_open_repair(device: RecordingDevice) -> bool:
+    """Whether a fault of the device is reported and not yet closed."""
+    return Repair.objects.filter(device=device, closed_on=None).exists()

@@ -7,21 +7,19 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from districts.models import Regency
-from districts.selectors import UserScope, region_ancestors, region_get, user_scope
-
-from .choices import DeviceStatus
-from .forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
-from .models import DailyCount, EntrySource, RecordingDevice
-from .selectors import DeviceState, device_states, devices_in_scope
-from .services import (
+from districts.selectors import regencies_all, region_ancestors, user_scope
+from recording.choices import DeviceStatus
+from recording.forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
+from recording.models import NOTE_MAX_LENGTH, DailyCount, EntrySource, RecordingDevice
+from recording.selectors.counts import daily_counts_of
+from recording.selectors.devices import DeviceState, device_states, devices_in_service
+from recording.services.counts import (
     Column,
     CountCheck,
     CountsRejected,
@@ -29,6 +27,7 @@ from .services import (
     daily_counts_check,
     daily_counts_save,
 )
+from recording.views.access import region_for_user
 
 ONE_DAY = dt.timedelta(days=1)
 # The form's fields of one row, in the order their errors are listed.
@@ -121,41 +120,12 @@ def _entry_url(*, day: dt.date, area: str = "") -> str:
     return f"{reverse('entry')}?{urlencode(params)}"
 
 
-def _area_for(scope: UserScope, code: str):
-    """The chosen area if it lies in the user's scope; 404 for anything else."""
-    if not code:
-        return None
-    if not scope.covers(code):
-        raise Http404(_("Wilayah di luar area Anda."))
-    area = region_get(code)
-    if area is None:
-        raise Http404(_("Wilayah dengan kode %(code)s tidak ditemukan.") % {"code": code})
-    return area
-
-
-def _devices(scope: UserScope, *, area: str, day: dt.date, posted: set[int]):
-    """Devices of the form: in scope and area, working on `day`, plus any the POST names.
-
-    A posted device that is retired or not yet commissioned (changed since the form was opened)
-    is kept so the service can say what is wrong with it, on its own row.
-    """
-    shown = Q(commissioned_on__lte=day) & ~Q(status=DeviceStatus.RETIRED)
-    if posted:
-        shown |= Q(pk__in=posted)
-    return (
-        devices_in_scope(scope).in_area(area).filter(shown).order_by("sub_district__code", "serial")
-    )
-
-
 def _rows(devices, day: dt.date) -> list[EntryRow]:
     """One row per device with its counts of `day` and the day before, and its status on the
     day, in two queries."""
     states = device_states(code="", as_of=day, devices=devices.values("pk"))
     rows = {device.pk: EntryRow(device=device, state=states.get(device.pk)) for device in devices}
-    counts = DailyCount.objects.filter(
-        device__in=devices.values("pk"), date__in=[day - ONE_DAY, day]
-    ).select_related("entered_by", "created_by")
-    for count in counts:
+    for count in daily_counts_of(devices, [day - ONE_DAY, day]):
         if count.date == day:
             rows[count.device_id].stored = count
         else:
@@ -232,7 +202,7 @@ def _saved_message(check: CountCheck) -> str:
 
 def _area_picker(request, *, day: dt.date, form: EntryDayForm):
     """An admin sees every device in the country: ask which regency first."""
-    regencies = Regency.objects.select_related("province").order_by("code")
+    regencies = regencies_all()
     return render(
         request,
         "recording/entry.html",
@@ -250,7 +220,7 @@ def entry(request):
     if not day_form.is_valid():
         return render(request, "recording/entry.html", {"day_form": day_form}, status=400)
     day, code = day_form.cleaned_data["date"], day_form.cleaned_data["area"]
-    area = _area_for(scope, code)
+    area = region_for_user(request.user, code, scope=scope) if code else None
     if area is None and scope.everywhere:
         return _area_picker(request, day=day, form=day_form)
 
@@ -259,7 +229,7 @@ def entry(request):
         posted = entry_posted_device_pks(request.POST)
         if posted is None:
             raise Http404(_("Formulir menyebut alat yang tidak dikenal."))
-    devices = _devices(scope, area=code, day=day, posted=posted)
+    devices = devices_in_service(scope, area=code, day=day, also=posted)
     rows = _rows(devices, day)
     if posted - {row.device.pk for row in rows}:
         # Outside the user's scope, outside this area, or no such device: write nothing.
@@ -340,6 +310,7 @@ def _render_form(
         "everywhere": scope.everywhere,
         "groups": groups,
         "rows": rows,
+        "note_max_length": NOTE_MAX_LENGTH,
         # (row, message) pairs: the summaries at the top link each message to its row's input.
         "problems": [(row, error) for row in rows for error in row.errors],
         "conflicts": [row for row in rows if row.in_conflict],

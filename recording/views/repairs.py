@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -26,17 +25,19 @@ from django.views.decorators.http import require_http_methods
 
 from common.days import format_day
 from districts.selectors import region_crumbs, user_scope
-
-from . import repairs
-from .choices import RepairEvent
-from .forms import (
+from recording.choices import RepairEvent
+from recording.forms import (
     RepairFixForm,
     RepairReplaceForm,
     RepairReportForm,
     RepairReturnForm,
     RepairShipForm,
 )
-from .models import DeviceStatusChange, RecordingDevice, Repair
+from recording.models import RecordingDevice, Repair
+from recording.selectors.devices import device_status_changes
+from recording.selectors.repairs import device_has_open_repair
+from recording.services import repairs
+from recording.views.access import device_for_user
 
 REPORT = "recording.add_repair"  # operators: report a fault, fix on site, return from vendor
 MANAGE = "recording.change_repair"  # admins: ship to the vendor, replace
@@ -164,27 +165,15 @@ STEPS = (
 STEP_BY_URL = {step.url_name: step for step in STEPS}
 
 
-def _device_for_user(request, serial: str, permission: str) -> RecordingDevice:
-    """The device if it lies in the user's areas (404 otherwise) and they may take the step
-    (403 otherwise)."""
-    device = get_object_or_404(
-        RecordingDevice.objects.select_related("sub_district__regency__province"), serial=serial
-    )
-    if not user_scope(request.user).covers(device.sub_district_id):
-        raise Http404("Alat di luar area Anda.")
-    if not request.user.has_perm(permission):
-        raise PermissionDenied("Anda tidak berwenang melakukan langkah ini.")
-    return device
-
-
 def _step_view(request, serial: str, step: Step):
-    device = _device_for_user(request, serial, step.permission)
+    scope = user_scope(request.user)
+    device = device_for_user(request.user, serial, scope=scope, permission=step.permission)
     today = timezone.localdate()
     context = {
         "device": device,
         "step": step,
         "refusal": None,
-        "crumbs": region_crumbs(user_scope(request.user), device.sub_district),
+        "crumbs": region_crumbs(scope, device.sub_district),
     }
     status = 200
     if request.method == "POST":
@@ -201,7 +190,9 @@ def _step_view(request, serial: str, step: Step):
     else:
         form = step.form_class(initial={step.day_field: today})
         # Say up front when the device is not in a status this step starts from.
-        context["refusal"] = repairs.repair_refusal(device, step.event)
+        context["refusal"] = repairs.repair_refusal(
+            device, step.event, has_open_repair=device_has_open_repair(device)
+        )
     form.fields[step.day_field].widget.attrs["max"] = today.isoformat()
     context["form"] = form
     if step.form_class is RepairShipForm:
@@ -267,13 +258,7 @@ def device_repairs_context(request, device: RecordingDevice, *, as_of: dt.date) 
     Repairs are read through the status timeline (every step of a repair dates a change), so
     the timeline, the repairs, their vendors and who did what come in the same rows.
     """
-    changes = list(
-        DeviceStatusChange.objects.filter(device=device)
-        .select_related(
-            "changed_by", "repair__vendor", "repair__reported_by", "repair__replacement"
-        )
-        .order_by("effective_on", "id")
-    )
+    changes = list(device_status_changes(device))
     by_id = {c.repair_id: c.repair for c in changes if c.repair_id}
     device_repairs = sorted(by_id.values(), key=lambda r: (r.reported_on, r.pk), reverse=True)
     spells = repairs.down_spells(((c.status, c.effective_on) for c in changes), as_of=as_of)
@@ -289,8 +274,7 @@ def device_repairs_context(request, device: RecordingDevice, *, as_of: dt.date) 
     actions = [
         (step.title, reverse(step.url_name, kwargs={"serial": device.serial}))
         for step in STEPS
-        if repairs.repair_refusal(device, step.event) is None
-        and (step.event == RepairEvent.FAULT_REPORTED or has_open_repair)
+        if repairs.repair_refusal(device, step.event, has_open_repair=has_open_repair) is None
         and request.user.has_perm(step.permission)
     ]
     return {

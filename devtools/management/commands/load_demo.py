@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 
 from common.days import format_day
 from common.progress import Progress
-from recording import demo
+from devtools import demo
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"
 

@@ -6,13 +6,12 @@ helpers format the charts.
 """
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+import functools
+import operator
 from html import escape
 
 import django_tables2 as tables
-from django.conf import settings
 from django.core.paginator import Paginator
-from django.utils import formats, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
@@ -20,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 from django_tables2.utils import OrderBy
 
-from .choices import DeviceStatus
-from .coverage import Coverage, Progress
+from common.formatting import EMPTY, Formatter
+from recording.choices import DeviceStatus
+from recording.coverage import Coverage, Progress
 
 
 def html_of(template: str, *args) -> str:
@@ -33,83 +33,7 @@ def html_of(template: str, *args) -> str:
     )
 
 
-EMPTY = "—"
 PER_PAGE = 50
-
-
-class Formatter:
-    """Numbers and dates in one language (360.381; 81,4%; 16 Apr 2012), looked up once.
-
-    A dashboard formats hundreds of cells and chart labels. Django's number and date helpers
-    look the active language up anew for every value (a context-local read that costs more than
-    the formatting), so a table or chart takes one formatter for its language and reuses it.
-    """
-
-    _by_language: dict[str, "Formatter"] = {}
-
-    def __init__(self, language: str):
-        self.language = language
-        self.decimal_separator = str(formats.get_format("DECIMAL_SEPARATOR", language))
-        self.thousand_separator = str(formats.get_format("THOUSAND_SEPARATOR", language))
-        self._days: dict[tuple, str] = {}
-
-    @classmethod
-    def active(cls) -> "Formatter":
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        if language not in cls._by_language:
-            cls._by_language[language] = cls(language)
-        return cls._by_language[language]
-
-    def _localize(self, text: str) -> str:
-        """'1,763.6' (Python's grouping) -> '1.763,6' in Indonesian."""
-        return (
-            text.replace(",", "\0")
-            .replace(".", self.decimal_separator)
-            .replace("\0", self.thousand_separator)
-        )
-
-    def int(self, value) -> str:
-        return EMPTY if value is None else self._localize(f"{int(value):,}")
-
-    def decimal(self, value, places: int = 1) -> str:
-        """Rounded half up (Django's number_format would truncate)."""
-        if value is None:
-            return EMPTY
-        rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        return self._localize(f"{rounded:,.{places}f}")
-
-    def percent(self, value) -> str:
-        return EMPTY if value is None else f"{self.decimal(value, 1)}%"
-
-    def day(self, value: dt.date | None, fmt: str = "j M Y") -> str:
-        """Pages repeat the same few dates: each is formatted once per format."""
-        if value is None:
-            return EMPTY
-        key = (value, fmt)
-        if key not in self._days:
-            if len(self._days) > 5_000:
-                self._days.clear()
-            with translation.override(self.language):
-                self._days[key] = formats.date_format(value, fmt)
-        return self._days[key]
-
-
-def fmt_int(value) -> str:
-    """360381 -> "360.381" in the active language."""
-    return Formatter.active().int(value)
-
-
-def fmt_decimal(value, places: int = 1) -> str:
-    """1763.57 -> "1.763,6" in the active language."""
-    return Formatter.active().decimal(value, places)
-
-
-def fmt_percent(value) -> str:
-    return Formatter.active().percent(value)
-
-
-def fmt_day(value: dt.date | None, fmt: str = "j M Y") -> str:
-    return Formatter.active().day(value, fmt)
 
 
 def progress_badge(coverage) -> str:
@@ -263,9 +187,16 @@ class DashboardTable(FixedPageSize, tables.Table):
         for bound in self.columns:
             render = getattr(self, f"render_{bound.name}", None)
             td = bound.attrs["td"].as_html()
+            accessor = bound.accessor
+            # The column's own attribute is read directly; any other accessor as it says.
+            value_of = (
+                operator.attrgetter(bound.name)
+                if accessor == bound.name
+                else functools.partial(accessor.resolve, quiet=True)
+            )
             cells.append(
                 (
-                    bound.name,
+                    value_of,
                     render,
                     bound.column.empty_values,
                     conditional_escape(bound.default),
@@ -279,8 +210,8 @@ class DashboardTable(FixedPageSize, tables.Table):
             record = row.record
             css = row_class(record=record) if row_class else ""
             html.append(html_of('<tr class="{}">', css) if css else "<tr>")
-            for name, render, empty_values, default, open_td in cells:
-                value = getattr(record, name)
+            for value_of, render, empty_values, default, open_td in cells:
+                value = value_of(record)
                 if value in empty_values:
                     content = default
                 else:

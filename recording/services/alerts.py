@@ -18,12 +18,12 @@ from django.utils import translation
 
 from common.days import format_day
 from districts.choices import Role
+from districts.codes import regency_code
 from districts.models import AreaAssignment, Regency
-
-from .choices import DeviceStatus
-from .models import RecordingDevice, Repair
-from .repairs import repair_days_overdue, repair_due_on
-from .selectors import device_states
+from recording.choices import DeviceStatus
+from recording.models import RecordingDevice, Repair
+from recording.selectors.devices import device_states
+from recording.services.repairs import repair_days_overdue, repair_due_on
 
 DOWN_DAYS = 3
 SILENT_DAYS = 2
@@ -155,7 +155,7 @@ def regency_digests(
                 )
             )
     for state in states.values():
-        digest = digests.get(state.sub_district_code[:5])
+        digest = digests.get(regency_code(state.sub_district_code))
         days = (as_of - state.since).days
         if digest is None or state.status not in DeviceStatus.down() or days <= down_days:
             continue

@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -8,25 +7,24 @@ from django_tables2 import RequestConfig
 
 from common.days import default_day
 from common.downloads import unknown_format_response
-from districts.selectors import NATIONAL, region_crumbs, region_get, region_level, user_scope
-
-from . import charts, exports
-from .coverage import Coverage
-from .forms import AsOfForm
-from .models import DailyCountRevision, RecordingDevice
-from .repair_views import device_repairs_context
-from .selectors import (
+from districts.codes import NATIONAL, region_level
+from districts.selectors import region_crumbs, user_scope
+from recording import charts, exports
+from recording.coverage import Coverage
+from recording.forms import AsOfForm
+from recording.selectors.counts import device_count_history, device_recent_counts, device_total
+from recording.selectors.dashboards import (
     area_dashboard,
-    device_recent_counts,
-    device_total,
 )
-from .tables import (
+from recording.tables.dashboards import (
     PER_PAGE,
     AreaCoverageTable,
     DeviceCoverageTable,
     down_devices_html,
     progress_badge,
 )
+from recording.views.access import device_for_user, region_for_user
+from recording.views.repairs import device_repairs_context
 
 
 def _as_of(request):
@@ -61,9 +59,7 @@ DOWN_LISTED = 30
 def region(request, code: str = NATIONAL):
     """The dashboard of an area as of a day, or its children rows as CSV/XLSX (`?_export=`)."""
     scope = user_scope(request.user)
-    if not scope.covers(code):
-        raise Http404("Wilayah di luar area Anda.")
-    region_obj = region_get(code)
+    region_obj = region_for_user(request.user, code, scope=scope)
     as_of, form = _as_of(request)
     export_format = request.GET.get("_export")
     if export_format is not None and export_format not in exports.FORMATS:
@@ -132,15 +128,13 @@ def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
 @login_required
 @require_safe
 def device(request, serial: str):
-    device_obj = get_object_or_404(
-        RecordingDevice.objects.select_related(
-            "sub_district__regency__province", "replaces", "replaced_by"
-        ),
-        serial=serial,
-    )
     scope = user_scope(request.user)
-    if not scope.covers(device_obj.sub_district_id):
-        raise Http404("Alat di luar area Anda.")
+    device_obj = device_for_user(
+        request.user,
+        serial,
+        scope=scope,
+        related=("sub_district__regency__province", "replaces", "replaced_by"),
+    )
     as_of, form = _as_of(request)
     context = {
         "device": device_obj,
@@ -156,11 +150,7 @@ def device(request, serial: str):
     )
     # Every change of a count (old -> new, who, via form or upload), newest first.
     context["history_limit"] = 50
-    context["history"] = (
-        DailyCountRevision.objects.filter(daily_count__device=device_obj)
-        .select_related("daily_count", "changed_by")
-        .order_by("-changed_at", "-id")[: context["history_limit"]]
-    )
+    context["history"] = device_count_history(device=device_obj, limit=context["history_limit"])
     context.update(device_repairs_context(request, device_obj, as_of=as_of))
     return render(request, "recording/device.html", context)
 

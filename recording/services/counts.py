@@ -8,21 +8,22 @@ the existing rows locked, then writes everything or nothing and keeps the old va
 import bisect
 import datetime as dt
 import hashlib
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Sum, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from common.days import format_day
+from common.formatting import fmt_int
+from common.pg_copy import NULL, copy_lines, copy_text
 from common.progress import ProgressCallback, progress_iter
 from districts.models import Campaign, EligiblePopulation
-from ektp_tracker.parsing import format_number
-
-from .choices import DeviceStatus
-from .models import (
+from recording.choices import DeviceStatus
+from recording.models import (
+    NOTE_MAX_LENGTH,
     CountImport,
     DailyCount,
     DailyCountRevision,
@@ -30,7 +31,7 @@ from .models import (
     EntrySource,
     RecordingDevice,
 )
-from .rollups import rollup_apply
+from recording.services.rollups import rollup_apply
 
 # A count above this many times the device's daily capacity cannot be real (a typo, an extra
 # zero); above the capacity itself it is possible (overtime) but needs a second look.
@@ -39,7 +40,6 @@ BATCH_SIZE = 2000
 # The steps a long batch reports to a `progress` callback.
 CHECK_LABEL = "Memeriksa aturan"
 SAVE_LABEL = "Menyimpan"
-NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 
 
 class Column:
@@ -144,6 +144,16 @@ class CountsRejected(Exception):
             "\n".join(str(p) for p in check.errors)
             or ("Perlu konfirmasi." if needs_confirmation else "Data berubah.")
         )
+
+
+def note_length_problem(note: str) -> str | None:
+    """The one rule for a count's note, for the entry grid, uploads and this service."""
+    if len(note) <= NOTE_MAX_LENGTH:
+        return None
+    return gettext("catatan %(length)s karakter; paling banyak %(limit)s.") % {
+        "length": fmt_int(len(note)),
+        "limit": fmt_int(NOTE_MAX_LENGTH),
+    }
 
 
 def _existing_counts(rows: list[CountRow], *, lock: bool) -> dict[tuple[int, dt.date], Existing]:
@@ -276,24 +286,17 @@ def _check_rows(
                     f"alat {device.serial}: {row.count} negatif; jumlah tidak boleh kurang dari 0.",
                 )
             )
-        if len(row.note) > NOTE_MAX_LENGTH:
-            problems.append(
-                Problem(
-                    row.line,
-                    Column.NOTE,
-                    f"alat {device.serial}: catatan {len(row.note)} karakter; paling banyak "
-                    f"{NOTE_MAX_LENGTH}.",
-                )
-            )
+        if problem := note_length_problem(row.note):
+            problems.append(Problem(row.line, Column.NOTE, f"alat {device.serial}: {problem}"))
         limit = device.daily_capacity * HARD_LIMIT_FACTOR
         if row.count > limit:
             problems.append(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"{format_number(row.count)} untuk alat {device.serial} melebihi batas "
-                    f"{format_number(limit)} ({HARD_LIMIT_FACTOR}× kapasitas harian "
-                    f"{format_number(device.daily_capacity)}).",
+                    f"{fmt_int(row.count)} untuk alat {device.serial} melebihi batas "
+                    f"{fmt_int(limit)} ({HARD_LIMIT_FACTOR}× kapasitas harian "
+                    f"{fmt_int(device.daily_capacity)}).",
                 )
             )
         errors.extend(problems)
@@ -335,8 +338,8 @@ def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem
                     Column.COUNT,
                     f"alat {row.device.serial}: total terekam Kec. {row.device.sub_district.name} "
                     f"akan menjadi "
-                    f"{format_number(new_total)}, melebihi wajib KTP "
-                    f"{format_number(eligible[code])}.",
+                    f"{fmt_int(new_total)}, melebihi wajib KTP "
+                    f"{fmt_int(eligible[code])}.",
                 )
             )
 
@@ -377,8 +380,8 @@ def daily_counts_check(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"{format_number(row.count)} di atas kapasitas harian alat {device.serial} "
-                    f"({format_number(device.daily_capacity)}).",
+                    f"{fmt_int(row.count)} di atas kapasitas harian alat {device.serial} "
+                    f"({fmt_int(device.daily_capacity)}).",
                 )
             )
         status = _status_on(timeline, device.pk, row.date)
@@ -389,7 +392,7 @@ def daily_counts_check(
                     row.line,
                     Column.COUNT,
                     f"alat {device.serial} tercatat {DeviceStatus(status).label.lower()} "
-                    f"pada {format_day(row.date)}, tetapi ada {format_number(row.count)} terekam.",
+                    f"pada {format_day(row.date)}, tetapi ada {fmt_int(row.count)} terekam.",
                 )
             )
     _check_eligible(valid, today, check.warnings)
@@ -496,35 +499,22 @@ def _write(
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
-        # COPY's text format: a tab between values, \N for NULL, backslash escapes.
-        escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-        null, stamp = "\\N", now.isoformat()
-        who = null if user_id is None else str(user_id)
-        via = null if count_import is None else str(count_import.pk)
+        stamp = now.isoformat()
+        who = NULL if user_id is None else str(user_id)
+        via = NULL if count_import is None else str(count_import.pk)
 
-        def columns(model, fields: list[str]) -> str:
-            return ", ".join(quote(model._meta.get_field(f).column) for f in fields)
-
-        def copy(table: str, names: str, lines: list[str]):
-            if not lines:
-                return
-            sql = f"COPY {table} ({names}) FROM STDIN"
-            with connection.cursor() as cursor, connection.wrap_database_errors:
-                driver = cursor.cursor
-                if hasattr(driver, "copy_expert"):  # psycopg2
-                    driver.copy_expert(sql, io.StringIO("".join(lines)))
-                else:  # psycopg 3
-                    with driver.copy(sql) as stream:
-                        stream.write("".join(lines))
+        def columns(model, fields: list[str]) -> list[str]:
+            return [model._meta.get_field(f).column for f in fields]
 
         changed = ["count", "note", "version", "needs_follow_up", "follow_up_reasons"]
         stamped = ["created_by", "created_at", "entered_by", "entered_at"]
-        copy(
-            quote(DailyCount._meta.db_table),
+        copy_lines(
+            connection,
+            DailyCount._meta.db_table,
             columns(DailyCount, ["device", "date", *changed, *stamped]),
             [
-                f"{r.device.pk}\t{r.date.isoformat()}\t{r.count}\t{r.note.translate(escape)}\t"
-                f"1\t{'t' if r.follow_up else 'f'}\t{', '.join(r.follow_up).translate(escape)}\t"
+                f"{r.device.pk}\t{r.date.isoformat()}\t{r.count}\t{copy_text(r.note)}\t"
+                f"1\t{'t' if r.follow_up else 'f'}\t{copy_text(', '.join(r.follow_up))}\t"
                 f"{who}\t{stamp}\t{who}\t{stamp}\n"
                 for r in check.rows
                 if r.action == "create"
@@ -534,36 +524,41 @@ def _write(
             progress(SAVE_LABEL, created, to_save)
         updates = [r for r in check.rows if r.action == "update"]
         if updates:
-            table, pk = quote(DailyCount._meta.db_table), quote(DailyCount._meta.pk.column)
+            table, pk = quote(DailyCount._meta.db_table), DailyCount._meta.pk.column
             names = columns(DailyCount, changed)
+            quoted = ", ".join(quote(name) for name in names)
             # The new values go to a scratch table, then one UPDATE joins them in by id.
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE count_updates ON COMMIT DROP AS "
-                    f"SELECT {pk}, {names} FROM {table} WITH NO DATA"
+                    f"SELECT {quote(pk)}, {quoted} FROM {table} WITH NO DATA"
                 )
-            copy(
+            copy_lines(
+                connection,
                 "count_updates",
-                f"{pk}, {names}",
+                [pk, *names],
                 [
-                    f"{r.existing.id}\t{r.count}\t{r.note.translate(escape)}\t"
+                    f"{r.existing.id}\t{r.count}\t{copy_text(r.note)}\t"
                     f"{r.existing.version + 1}\t{'t' if r.follow_up else 'f'}\t"
-                    f"{', '.join(r.follow_up).translate(escape)}\n"
+                    f"{copy_text(', '.join(r.follow_up))}\n"
                     for r in updates
                 ],
             )
-            assignments = ", ".join(f"{column} = u.{column}" for column in names.split(", "))
+            assignments = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in names)
+            entered_by, entered_at = (
+                quote(c) for c in columns(DailyCount, ["entered_by", "entered_at"])
+            )
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {table} AS d SET {assignments}, "
-                    f"{columns(DailyCount, ['entered_by'])} = %s, "
-                    f"{columns(DailyCount, ['entered_at'])} = %s "
-                    f"FROM count_updates AS u WHERE d.{pk} = u.{pk}",
+                    f"{entered_by} = %s, {entered_at} = %s "
+                    f"FROM count_updates AS u WHERE d.{quote(pk)} = u.{quote(pk)}",
                     [user_id, now],
                 )
                 cursor.execute("DROP TABLE count_updates")
-            copy(
-                quote(DailyCountRevision._meta.db_table),
+            copy_lines(
+                connection,
+                DailyCountRevision._meta.db_table,
                 columns(
                     DailyCountRevision,
                     [
@@ -580,7 +575,7 @@ def _write(
                 ),
                 [
                     f"{r.existing.id}\t{r.existing.count}\t{r.count}\t"
-                    f"{r.existing.note.translate(escape)}\t{r.note.translate(escape)}\t"
+                    f"{copy_text(r.existing.note)}\t{copy_text(r.note)}\t"
                     f"{who}\t{stamp}\t{source}\t{via}\n"
                     for r in updates
                 ],

@@ -1,4 +1,7 @@
-"""Upload of count files, their preview, and saving them (all rows or none).
+"""Upload of count files, their preview, and saving them (all rows or none); and the count
+file to fill in, listing the operator's own working devices for a day (operators copied the
+help's example and met "nomor seri tidak dikenal": a file started from the template is right
+by construction).
 
 Reading, checking and saving run as background tasks (`tasks.py`); these views store the file,
 start a task, and show what the upload's row says: progress while a task runs, the stored
@@ -7,17 +10,21 @@ preview once checked, the summary once saved.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from common.days import default_day
-from ektp_tracker.parsing import format_number
-
-from .choices import IMPORT_STALE_MINUTES
-from .count_templates import CountTemplateForm, count_help_example
-from .imports import (
+from common.downloads import csv_download, xlsx_table_download
+from common.formatting import fmt_int
+from districts.selectors import user_scope
+from recording.choices import IMPORT_STALE_MINUTES
+from recording.forms import CountTemplateForm
+from recording.models import CountImport
+from recording.selectors.counts import count_help_example, count_template_rows
+from recording.services.imports import (
     MAX_FILE_BYTES,
     CountImportCommitForm,
     CountImportPreview,
@@ -28,8 +35,7 @@ from .imports import (
     count_import_recheck,
     uncommitted_hours,
 )
-from .models import CountImport
-from .tasks import count_import_check_task, count_import_commit_task
+from recording.tasks import count_import_check_task, count_import_commit_task
 
 
 def _fingerprint_key(pk: int) -> str:
@@ -127,9 +133,9 @@ def _render_preview(request, count_import, *, form=None, notice="", status=200):
             _("%(file)s disimpan: %(created)s baru, %(updated)s diperbarui, %(unchanged)s tetap.")
             % {
                 "file": count_import.file_name,
-                "created": format_number(count_import.created),
-                "updated": format_number(count_import.updated),
-                "unchanged": format_number(count_import.unchanged),
+                "created": fmt_int(count_import.created),
+                "updated": fmt_int(count_import.updated),
+                "unchanged": fmt_int(count_import.unchanged),
             },
         )
     context = {
@@ -200,3 +206,37 @@ def status(request, pk: int):
     """How far the upload's background work is, for the page's progress bar (small JSON)."""
     count_import = _count_import_for_user(request, pk, with_preview=False)
     return JsonResponse(import_progress(count_import))
+
+
+# The count file to fill in: the operator's own working devices for a day (template columns:
+# what the import reads, then two it ignores that say which device is which).
+TEMPLATE_COLUMNS = ("date", "device", "count", "note", "kecamatan", "label")
+
+
+@login_required
+@permission_required("recording.add_dailycount", raise_exception=True)
+@require_safe
+def count_template(request) -> HttpResponse:
+    form = CountTemplateForm(request.GET)
+    if not form.is_valid():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    day, area = form.cleaned_data["date"], form.cleaned_data["area"]
+    scope = user_scope(request.user)
+    if area and not scope.covers(area):
+        return HttpResponseBadRequest(
+            gettext("Wilayah %(code)s di luar area Anda.") % {"code": area},
+            content_type="text/plain; charset=utf-8",
+        )
+    rows = count_template_rows(user=request.user, day=day, area=area)
+    filename = f"jumlah-harian-{area or 'wilayah-saya'}-{day.isoformat()}"
+    if form.cleaned_data["format"] == "csv":
+        return csv_download(filename=f"{filename}.csv", header=TEMPLATE_COLUMNS, rows=rows)
+    return xlsx_table_download(
+        filename=f"{filename}.xlsx",
+        sheet_title=gettext("Jumlah harian"),
+        title=None,  # the import reads the first row as the column names
+        labels={key: key for key in TEMPLATE_COLUMNS},
+        rows=rows,
+        wide={"kecamatan", "label"},
+    )

@@ -18,22 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import OrderBy
 
 from common.downloads import csv_download, xlsx_table_download
+from common.formatting import fmt_day, fmt_int
+from recording.choices import DeviceStatus, RepairEvent
+from recording.models import Repair
+from recording.services.repairs import repair_refusal
+from recording.tables.dashboards import FixedPageSize
 
-from .choices import DeviceStatus
-from .models import Repair
-from .tables import FixedPageSize
-
-EMPTY = "—"
 # The batch-shipping form sits under the table; row checkboxes join it with form="...".
 SHIP_FORM_ID = "repairs-ship"
-
-
-def fmt_day(value: dt.date | None) -> str:
-    return EMPTY if value is None else formats.date_format(value, "j M Y")
-
-
-def fmt_int(value) -> str:
-    return EMPTY if value is None else formats.number_format(value, force_grouping=True)
 
 
 class SortColumn(tables.Column):
@@ -104,7 +96,8 @@ class OpenRepairTable(FixedPageSize, tables.Table):
 
     def render_select(self, record):
         device = record.device
-        if device.status != DeviceStatus.BROKEN:
+        # Each row is an open repair; shipping asks the repair service's own rule.
+        if repair_refusal(device, RepairEvent.SHIPPED, has_open_repair=True):
             return ""
         return format_html(
             '<input type="checkbox" name="device" value="{}" form="{}" aria-label="{}">',

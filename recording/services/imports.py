@@ -26,25 +26,24 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.progress import ProgressCallback, progress_iter
-from districts.selectors import user_scope
-from ektp_tracker.parsing import (
+from common import xlsx_reader
+from common.formatting import fmt_int
+from common.parsing import (
     CSV_DELIMITERS,
     CellError,
     FileRefused,
     Table,
     control_character_error,
-    format_number,
     parse_date,
     parse_whole_number,
     read_csv,
 )
-
-from . import xlsx_reader
-from .choices import IMPORT_STALE_MINUTES, IMPORT_TRANSITIONS, ImportNotice, ImportStatus
-from .models import CountImport, DailyCount, EntrySource, RecordingDevice
-from .selectors import devices_in_scope
-from .services import (
+from common.progress import ProgressCallback, progress_iter
+from districts.selectors import user_scope
+from recording.choices import IMPORT_STALE_MINUTES, IMPORT_TRANSITIONS, ImportNotice, ImportStatus
+from recording.models import CountImport, EntrySource, RecordingDevice
+from recording.selectors.devices import devices_in_scope
+from recording.services.counts import (
     Column,
     CountCheck,
     CountRow,
@@ -52,6 +51,7 @@ from .services import (
     Problem,
     daily_counts_check,
     daily_counts_save,
+    note_length_problem,
 )
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -61,7 +61,6 @@ MAX_UPLOAD_LINES = 200_000
 FILE_TYPES = (".csv", ".xlsx")
 REQUIRED_COLUMNS = (Column.DATE, Column.DEVICE, Column.COUNT)
 COLUMNS = (*REQUIRED_COLUMNS, Column.NOTE)
-NOTE_MAX_LENGTH = DailyCount._meta.get_field("note").max_length
 SERIAL_MAX_LENGTH = RecordingDevice._meta.get_field("serial").max_length
 # How long an upload that was never saved is kept, and a saved one's file content.
 # Problems of one line are listed in the order the columns are usually written.
@@ -217,7 +216,7 @@ def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | Non
                 Problem(
                     line,
                     Column.DEVICE,
-                    f"terlalu panjang ({format_number(len(serial))} karakter); nomor seri "
+                    f"terlalu panjang ({fmt_int(len(serial))} karakter); nomor seri "
                     f"paling banyak {SERIAL_MAX_LENGTH} karakter.",
                 )
             )
@@ -229,15 +228,8 @@ def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | Non
             problems.append(Problem(line, Column.COUNT, str(exc)))
     if Column.NOTE not in refused:
         note = _text(values.get(Column.NOTE))
-        if len(note) > NOTE_MAX_LENGTH:
-            problems.append(
-                Problem(
-                    line,
-                    Column.NOTE,
-                    f"terlalu panjang ({format_number(len(note))} karakter); "
-                    f"paling banyak {NOTE_MAX_LENGTH}.",
-                )
-            )
+        if problem := note_length_problem(note):
+            problems.append(Problem(line, Column.NOTE, problem))
     if problems:
         # An unknown serial is still worth naming on a line with other problems.
         return ((line, serial, None, None, None) if serial else None), problems
@@ -440,7 +432,7 @@ def _over_limit_message(lines: int) -> str | None:
     return _(
         "Berkas berisi lebih dari %(limit)s baris data; paling banyak %(limit)s "
         "baris per unggahan. Bagi menjadi beberapa berkas."
-    ) % {"limit": format_number(MAX_UPLOAD_LINES)}
+    ) % {"limit": fmt_int(MAX_UPLOAD_LINES)}
 
 
 def _csv_head(content: bytes) -> bytes:

@@ -1,0 +1,1 @@
+"""Everything dashboards and lists read: figures per area, devices in a scope, repairs."""

@@ -1,0 +1,1 @@
+"""Counts, their checks and saving; uploads; repairs; rollups; alerts: everything that writes."""

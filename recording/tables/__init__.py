@@ -1,0 +1,1 @@
+"""django-tables2 tables: the dashboards' children and devices, the repairs list."""

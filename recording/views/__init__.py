@@ -1,0 +1,1 @@
+"""Thin views per page family: dashboards, devices and repairs, entry, uploads."""
