@@ -42,13 +42,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         regions_import()
 
 
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
 @pytest.fixture(autouse=True)
 def _regions_back_after_a_flush(request, django_db_blocker):
     """A transactional test (threads, the browser's live server) empties the database when it
     ends. Tests run spread over workers in no fixed order, so the region list every other test
-    relies on is put back at once."""
+    relies on is put back at once, and checked again before the next transactional test: for a
+    live-server test pytest-django's own autouse helper sets up `transactional_db` before this
+    fixture, so its flush comes after the teardown below."""
+    transactional = bool(TRANSACTIONAL & set(request.fixturenames))
+    if transactional:
+        with django_db_blocker.unblock():
+            if not Province.objects.exists():
+                regions_import()
     yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    if transactional:
         with django_db_blocker.unblock():
             regions_import()
 
