@@ -11,14 +11,13 @@ from common.days import default_day
 from common.parsing import CellError, parse_whole_number
 from common.validators import known_day_error, validate_no_control_characters
 from recording.models import (
-    NOTE_MAX_LENGTH,
     DeviceStatusChange,
     RecordingDevice,
     Repair,
     Vendor,
 )
 from recording.services.counts import CountRow
-from recording.validators import SERIAL_HELP, validate_serial
+from recording.validators import NOTE_MAX_LENGTH, SERIAL_HELP, validate_serial
 
 
 class DayField(forms.DateField):

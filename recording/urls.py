@@ -16,11 +16,15 @@ urlpatterns = [
     path("wilayah/", dashboards.region, name="national"),
     re_path(r"^wilayah/(?P<code>\d{2}(?:\.\d{2}){0,2})/$", dashboards.region, name="region"),
     path("alat/<serial:serial>/", dashboards.device, name="device"),
-    path("alat/<serial:serial>/rusak/", repairs.report_fault, name="device_report_fault"),
-    path("alat/<serial:serial>/kirim/", repairs.ship, name="device_ship"),
-    path("alat/<serial:serial>/kembali/", repairs.return_from_vendor, name="device_return"),
-    path("alat/<serial:serial>/perbaiki/", repairs.fix_on_site, name="device_fix"),
-    path("alat/<serial:serial>/ganti/", repairs.replace, name="device_replace"),
+    *(
+        path(
+            f"alat/<serial:serial>/{step.path}/",
+            repairs.step_form,
+            {"url_name": step.url_name},
+            name=step.url_name,
+        )
+        for step in repairs.STEPS
+    ),
     path("perbaikan/", repair_list.open_repairs, name="repairs"),
     path("perbaikan/kirim/", repair_list.ship_batch, name="repairs_ship_batch"),
     path("vendor/", repair_list.vendor_report, name="vendor_report"),

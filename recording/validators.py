@@ -1,7 +1,11 @@
-"""What a device serial may be: one rule for the model, the database, every form and the URLs."""
+"""Input rules written once for the model, the database, every form, upload and URL: what a device
+serial may be and how long a note may get."""
 
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+# A note on a count or a status change, wherever it is typed or uploaded.
+NOTE_MAX_LENGTH = 200
 
 # Letters, digits, `-`, `.` and `_`, starting with a letter or digit: a serial is written in
 # files and typed by operators, and is part of the device's address (`/alat/<serial>/`), where

@@ -8,6 +8,7 @@ the existing rows locked, then writes everything or nothing and keeps the old va
 import bisect
 import datetime as dt
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,7 +24,6 @@ from common.progress import ProgressCallback, progress_iter
 from districts.models import Campaign, EligiblePopulation
 from recording.choices import DeviceStatus
 from recording.models import (
-    NOTE_MAX_LENGTH,
     CountImport,
     DailyCount,
     DailyCountRevision,
@@ -32,6 +32,7 @@ from recording.models import (
     RecordingDevice,
 )
 from recording.services.rollups import rollup_apply
+from recording.validators import NOTE_MAX_LENGTH
 
 # A count above this many times the device's daily capacity cannot be real (a typo, an extra
 # zero); above the capacity itself it is possible (overtime) but needs a second look.
@@ -119,12 +120,15 @@ class CountCheck:
         return self._count("unchanged")
 
     @property
-    def fingerprint(self) -> list[tuple[int, str, int]]:
-        """What the stored rows looked like, to notice a change between preview and commit."""
-        return sorted(
+    def fingerprint_digest(self) -> str:
+        """A hash of what the stored rows looked like (each device-day's version), to notice a
+        change between a preview and its save; a hash, as a preview of 100.000 rows would not
+        fit in a session."""
+        versions = sorted(
             (r.device.pk, r.date.isoformat(), r.existing.version if r.existing else 0)
             for r in self.rows
         )
+        return hashlib.sha256(json.dumps(versions, separators=(",", ":")).encode()).hexdigest()
 
     @property
     def warnings_digest(self) -> str:
@@ -409,7 +413,7 @@ def daily_counts_save(
     confirm: bool = False,
     confirmed_warnings: str | None = None,
     count_import: CountImport | None = None,
-    expected_fingerprint: list | None = None,
+    expected_digest: str | None = None,
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
     _retried: bool = False,
@@ -419,14 +423,15 @@ def daily_counts_save(
     Existing rows are locked while they are compared and written, so a value changed by someone
     else after the form was opened (or after the upload was previewed) is never overwritten.
     With `confirmed_warnings` (the `warnings_digest` of the warnings the user was shown),
-    `confirm` covers only those warnings; an upload's warnings are pinned by its fingerprint.
+    `confirm` covers only those warnings; an upload's warnings are pinned by its
+    `fingerprint_digest` (`expected_digest`).
     """
     try:
         with transaction.atomic():
             check = daily_counts_check(rows=rows, today=today, lock=True, progress=progress)
             if check.errors or check.conflicts:
                 raise CountsRejected(check)
-            if expected_fingerprint is not None and check.fingerprint != expected_fingerprint:
+            if expected_digest is not None and check.fingerprint_digest != expected_digest:
                 check.conflicts = [r for r in rows if r.action != "unchanged"]
                 raise CountsRejected(check)
             confirmed = confirm and confirmed_warnings in (None, check.warnings_digest)
@@ -452,7 +457,7 @@ def daily_counts_save(
             confirm=confirm,
             confirmed_warnings=confirmed_warnings,
             count_import=count_import,
-            expected_fingerprint=expected_fingerprint,
+            expected_digest=expected_digest,
             today=today,
             progress=progress,
             _retried=True,

@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import gc
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -353,7 +352,7 @@ def count_file_save(
     user,
     confirm: bool = False,
     count_import: CountImport | None = None,
-    expected_fingerprint=None,
+    expected_digest: str | None = None,
     today: dt.date | None = None,
     progress: ProgressCallback | None = None,
 ) -> CountCheck:
@@ -370,36 +369,10 @@ def count_file_save(
             source=EntrySource.IMPORT,
             confirm=confirm,
             count_import=count_import,
-            expected_fingerprint=expected_fingerprint,
+            expected_digest=expected_digest,
             today=today,
             progress=progress,
         )
-
-
-# --- What was previewed ---------------------------------------------------------------------------
-
-
-def fingerprint_digest(fingerprint: list) -> str:
-    return hashlib.sha256(json.dumps(fingerprint, separators=(",", ":")).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class PreviewedFingerprint:
-    """Stands in for the `fingerprint` of a previewed check, kept as its hash: a preview of
-    100.000 rows would not fit in a session. Equal to any fingerprint with the same hash, so
-    `daily_counts_save(expected_fingerprint=...)` can compare against it inside its lock."""
-
-    digest: str
-
-    def __eq__(self, other):
-        if isinstance(other, PreviewedFingerprint):
-            return self.digest == other.digest
-        if isinstance(other, list):
-            return fingerprint_digest(other) == self.digest
-        return NotImplemented
-
-    def __hash__(self):
-        return hash(self.digest)
 
 
 # --- Uploads (the web flow) -----------------------------------------------------------------------
@@ -610,7 +583,7 @@ def _preview_of(check: CountCheck, *, lines: int) -> dict:
             ]
             for r in changing[:SAMPLE_ROWS]
         ],
-        "digest": "" if check.errors else fingerprint_digest(check.fingerprint),
+        "digest": "" if check.errors else check.fingerprint_digest,
     }
 
 
@@ -663,12 +636,12 @@ def count_import_commit_queue(*, count_import: CountImport) -> bool:
 
 
 def count_import_commit(
-    *, count_import: CountImport, user, confirm: bool, expected_fingerprint
+    *, count_import: CountImport, user, confirm: bool, expected_digest: str | None
 ) -> CountCheck:
     """Save a previewed upload, all rows or none, and mark it saved.
 
     Raises `CountsRejected` (nothing written) on errors, on unconfirmed warnings, or when the
-    rows changed since the preview (`expected_fingerprint`); `ImportAlreadyCommitted` if it was
+    rows changed since the preview (`expected_digest`); `ImportAlreadyCommitted` if it was
     saved before; `ImportNotReady` if it is being checked again; `FileRefused` if its file
     cannot be read.
     """
@@ -685,7 +658,7 @@ def count_import_commit(
             user=user,
             confirm=confirm,
             count_import=locked,
-            expected_fingerprint=expected_fingerprint,
+            expected_digest=expected_digest,
         )
         locked.status = CountImport.Status.COMMITTED
         locked.committed_at = timezone.now()
@@ -719,7 +692,7 @@ def count_import_commit_run(*, pk: int, user_id: int, confirm: bool, digest: str
             count_import=count_import,
             user=user,
             confirm=confirm,
-            expected_fingerprint=PreviewedFingerprint(digest),
+            expected_digest=digest,
         )
     except (ImportAlreadyCommitted, ImportNotReady):
         pass

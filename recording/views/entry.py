@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from districts.selectors import regencies_all, region_ancestors, user_scope
 from recording.choices import DeviceStatus
 from recording.forms import DailyEntryForm, EntryDayForm, Resolve, entry_posted_device_pks
-from recording.models import NOTE_MAX_LENGTH, DailyCount, EntrySource, RecordingDevice
+from recording.models import DailyCount, EntrySource, RecordingDevice
 from recording.selectors.counts import daily_counts_of
 from recording.selectors.devices import DeviceState, device_states, devices_in_service
 from recording.services.counts import (
@@ -27,6 +27,7 @@ from recording.services.counts import (
     daily_counts_check,
     daily_counts_save,
 )
+from recording.validators import NOTE_MAX_LENGTH
 from recording.views.access import region_for_user
 
 ONE_DAY = dt.timedelta(days=1)

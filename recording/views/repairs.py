@@ -107,6 +107,7 @@ class Step:
     """One repair step as the device page offers it."""
 
     url_name: str
+    path: str  # the step's address under the device's: /alat/<serial>/<path>/
     event: str
     permission: str
     title: Promise
@@ -118,6 +119,7 @@ class Step:
 STEPS = (
     Step(
         "device_report_fault",
+        "rusak",
         RepairEvent.FAULT_REPORTED,
         REPORT,
         _("Laporkan kerusakan"),
@@ -127,6 +129,7 @@ STEPS = (
     ),
     Step(
         "device_ship",
+        "kirim",
         RepairEvent.SHIPPED,
         MANAGE,
         _("Kirim ke vendor"),
@@ -136,6 +139,7 @@ STEPS = (
     ),
     Step(
         "device_return",
+        "kembali",
         RepairEvent.RETURNED,
         REPORT,
         _("Kembali dari vendor"),
@@ -145,6 +149,7 @@ STEPS = (
     ),
     Step(
         "device_fix",
+        "perbaiki",
         RepairEvent.FIXED_ON_SITE,
         REPORT,
         _("Diperbaiki di tempat"),
@@ -154,6 +159,7 @@ STEPS = (
     ),
     Step(
         "device_replace",
+        "ganti",
         RepairEvent.REPLACED,
         MANAGE,
         _("Ganti dengan alat baru"),
@@ -165,7 +171,11 @@ STEPS = (
 STEP_BY_URL = {step.url_name: step for step in STEPS}
 
 
-def _step_view(request, serial: str, step: Step):
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_form(request, serial: str, url_name: str):
+    """Any repair step's page (`url_name` says which, from the URL pattern)."""
+    step = STEP_BY_URL[url_name]
     scope = user_scope(request.user)
     device = device_for_user(request.user, serial, scope=scope, permission=step.permission)
     today = timezone.localdate()
@@ -198,36 +208,6 @@ def _step_view(request, serial: str, step: Step):
     if step.form_class is RepairShipForm:
         context["no_vendor"] = not form.fields["vendor"].queryset.exists()
     return render(request, "recording/device_action.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_fault(request, serial):
-    return _step_view(request, serial, STEP_BY_URL["device_report_fault"])
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def ship(request, serial):
-    return _step_view(request, serial, STEP_BY_URL["device_ship"])
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def return_from_vendor(request, serial):
-    return _step_view(request, serial, STEP_BY_URL["device_return"])
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def fix_on_site(request, serial):
-    return _step_view(request, serial, STEP_BY_URL["device_fix"])
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def replace(request, serial):
-    return _step_view(request, serial, STEP_BY_URL["device_replace"])
 
 
 # The repair section of the device page.

@@ -23,7 +23,6 @@ from recording.models import (
 from recording.services.counts import CountRow, CountsRejected, daily_counts_save
 from recording.services.imports import (
     ImportAlreadyCommitted,
-    PreviewedFingerprint,
     count_file_import,
     count_import_commit,
     count_import_create,
@@ -933,7 +932,7 @@ def test_a_saved_upload_cannot_be_saved_twice(client, operator_oku_timur, timur)
             count_import=CountImport.objects.get(),
             user=operator_oku_timur,
             confirm=False,
-            expected_fingerprint=PreviewedFingerprint("x"),
+            expected_digest="x",
         )
 
 
