@@ -7,11 +7,15 @@ the XLSX speaks Indonesian with the page's column labels and typed cells.
 """
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import django_tables2 as tables
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -189,36 +193,12 @@ def xlsx_labels() -> dict[str, str]:
     return {key: labels[key] for key in KEYS}  # in the download's column order
 
 
-def _filename(today: dt.date, extension: str) -> str:
-    return f"perbaikan-terbuka-{today.isoformat()}.{extension}"
-
-
-def csv_response(repairs, *, today: dt.date) -> HttpResponse:
-    return csv_download(
-        filename=_filename(today, "csv"),
-        header=KEYS,
-        rows=([row[key] for key in KEYS] for row in map(export_row, repairs)),
-    )
-
-
 def _xlsx_value(key: str, value):
     if key == "status":
         return str(DeviceStatus(value).label)
     if key == "overdue":
         return gettext("ya") if value else gettext("tidak")
     return value
-
-
-def xlsx_response(repairs, *, today: dt.date) -> HttpResponse:
-    return xlsx_table_download(
-        filename=_filename(today, "xlsx"),
-        sheet_title=gettext("Perbaikan terbuka"),
-        title=gettext("Perbaikan alat perekaman yang masih terbuka, keadaan per %(day)s")
-        % {"day": formats.date_format(today, "j M Y")},
-        labels=xlsx_labels(),
-        rows=([_xlsx_value(key, row[key]) for key in KEYS] for row in map(export_row, repairs)),
-        wide={"symptom"},
-    )
 
 
 # --- The vendor report's downloads ------------------------------------------------------------
@@ -251,18 +231,6 @@ def vendor_row(figures) -> dict:
     }
 
 
-def _vendor_filename(today: dt.date, extension: str) -> str:
-    return f"laporan-vendor-{today.isoformat()}.{extension}"
-
-
-def vendor_csv_response(figures, *, today: dt.date) -> HttpResponse:
-    return csv_download(
-        filename=_vendor_filename(today, "csv"),
-        header=VENDOR_KEYS,
-        rows=([row[key] for key in VENDOR_KEYS] for row in map(vendor_row, figures)),
-    )
-
-
 def vendor_labels() -> dict[str, str]:
     """The vendor report's column headings (the page's words) for each download key."""
     return {
@@ -278,13 +246,61 @@ def vendor_labels() -> dict[str, str]:
     }
 
 
-def vendor_xlsx_response(figures, *, today: dt.date) -> HttpResponse:
-    return xlsx_table_download(
-        filename=_vendor_filename(today, "xlsx"),
-        sheet_title=gettext("Laporan vendor"),
-        title=gettext("Laporan vendor, keadaan per %(day)s")
-        % {"day": formats.date_format(today, "j M Y")},
-        labels=vendor_labels(),
-        rows=([row[key] for key in VENDOR_KEYS] for row in map(vendor_row, figures)),
-        wide={"vendor", "contact"},
-    )
+# --- Both reports' downloads ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportDownload:
+    """A report's CSV (keys as the header, raw values) and XLSX (the page's headings, readable
+    values) downloads of the same rows, named after the report and the day."""
+
+    stem: str
+    keys: tuple[str, ...]
+    row: Callable[[Any], dict]
+    labels: Callable[[], dict[str, str]]
+    sheet_title: Promise
+    title: Promise  # with %(day)s
+    wide: frozenset[str]
+    xlsx_value: Callable[[str, Any], Any] | None = None  # readable value of a raw one
+
+    def _filename(self, today: dt.date, extension: str) -> str:
+        return f"{self.stem}-{today.isoformat()}.{extension}"
+
+    def csv_response(self, items, *, today: dt.date) -> HttpResponse:
+        return csv_download(
+            filename=self._filename(today, "csv"),
+            header=self.keys,
+            rows=([row[key] for key in self.keys] for row in map(self.row, items)),
+        )
+
+    def xlsx_response(self, items, *, today: dt.date) -> HttpResponse:
+        convert = self.xlsx_value or (lambda key, value: value)
+        return xlsx_table_download(
+            filename=self._filename(today, "xlsx"),
+            sheet_title=str(self.sheet_title),
+            title=str(self.title) % {"day": formats.date_format(today, "j M Y")},
+            labels=self.labels(),
+            rows=([convert(key, row[key]) for key in self.keys] for row in map(self.row, items)),
+            wide=self.wide,
+        )
+
+
+OPEN_REPAIRS_DOWNLOAD = ReportDownload(
+    stem="perbaikan-terbuka",
+    keys=KEYS,
+    row=export_row,
+    labels=xlsx_labels,
+    sheet_title=_("Perbaikan terbuka"),
+    title=_("Perbaikan alat perekaman yang masih terbuka, keadaan per %(day)s"),
+    wide=frozenset({"symptom"}),
+    xlsx_value=_xlsx_value,
+)
+VENDOR_REPORT_DOWNLOAD = ReportDownload(
+    stem="laporan-vendor",
+    keys=VENDOR_KEYS,
+    row=vendor_row,
+    labels=vendor_labels,
+    sheet_title=_("Laporan vendor"),
+    title=_("Laporan vendor, keadaan per %(day)s"),
+    wide=frozenset({"vendor", "contact"}),
+)

@@ -23,10 +23,13 @@ from recording.tables import repairs as repair_tables
 from recording.tables.dashboards import PER_PAGE
 from recording.tables.repairs import SHIP_FORM_ID, OpenRepairTable
 
-EXPORT_FORMATS = {"csv": repair_tables.csv_response, "xlsx": repair_tables.xlsx_response}
+EXPORT_FORMATS = {
+    "csv": repair_tables.OPEN_REPAIRS_DOWNLOAD.csv_response,
+    "xlsx": repair_tables.OPEN_REPAIRS_DOWNLOAD.xlsx_response,
+}
 VENDOR_EXPORT_FORMATS = {
-    "csv": repair_tables.vendor_csv_response,
-    "xlsx": repair_tables.vendor_xlsx_response,
+    "csv": repair_tables.VENDOR_REPORT_DOWNLOAD.csv_response,
+    "xlsx": repair_tables.VENDOR_REPORT_DOWNLOAD.xlsx_response,
 }
 
 

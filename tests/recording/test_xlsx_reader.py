@@ -133,11 +133,16 @@ def _timed_refusal(content: bytes, **kwargs) -> tuple[list[str], float]:
 def test_sheet_with_a_40_mb_comment_is_read_in_seconds():
     content = _with_comment(40)
     assert len(content) < 60_000
+    # The machine may be busy: the bound is the reader's time limit, or ten times what a
+    # three-row file takes in this same run (its child process start dominates), if longer.
+    start = time.perf_counter()
+    _read(xlsx_of(GOOD), seconds=60)
+    small = time.perf_counter() - start
 
     start = time.perf_counter()
-    table = _read(content)
+    table = _read(content, seconds=60)
 
-    assert time.perf_counter() - start < xlsx_reader.PARSE_SECONDS
+    assert time.perf_counter() - start < max(xlsx_reader.PARSE_SECONDS, 10 * small)
     assert table.rows == [
         (2, {"date": dt.datetime(2012, 4, 16), "device": "OKUT-01", "count": 5, "note": None})
     ]
@@ -274,7 +279,7 @@ def test_an_answer_larger_than_allowed_is_refused(monkeypatch):
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    errors, _seconds = _timed_refusal(buffer.getvalue())
+    errors, _seconds = _timed_refusal(buffer.getvalue(), seconds=60)  # about size, not time
 
     assert len(errors) == 1
     assert re.fullmatch(
