@@ -2,8 +2,8 @@
 Indonesian, 360,381; 81.4%; 16 Apr 2012 in English. Tables, charts, exports and messages all
 format through here.
 
-(The file readers' messages, written in a child process without Django, group numbers the
-Indonesian way themselves: `common.parsing.format_number`.)
+(The file readers' messages, some written in a child process without Django, group numbers
+through `common.i18n.format_number`, which is this formatter wherever Django runs.)
 """
 
 import datetime as dt

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
-from common.parsing import format_number
+from common.i18n import format_number
 
 # progress(label, done, total): `label` names the step for people (it changes when the next
 # step starts), `done` counts what is finished, `total` is None when it is not known.
