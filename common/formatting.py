@@ -77,6 +77,17 @@ def fmt_int(value) -> str:
     return Formatter.active().int(value)
 
 
+def fmt_changes(created: int, updated: int, unchanged: int, *, grouped: bool = True) -> str:
+    """What an import did, for its messages: "3 baru, 1 diperbarui, 1.200 tetap" (`grouped`:
+    the region and population commands have always printed their counts without grouping)."""
+    number = fmt_int if grouped else str
+    return translation.gettext("%(created)s baru, %(updated)s diperbarui, %(unchanged)s tetap") % {
+        "created": number(created),
+        "updated": number(updated),
+        "unchanged": number(unchanged),
+    }
+
+
 def fmt_decimal(value, places: int = 1) -> str:
     """1763.57 -> "1.763,6" in the active language."""
     return Formatter.active().decimal(value, places)
