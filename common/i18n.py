@@ -29,14 +29,6 @@ def gettext(message: str) -> str:
     return django_gettext(message)
 
 
-def ngettext(singular: str, plural: str, number: int) -> str:
-    if _child is not None:
-        return _child[0].ngettext(singular, plural, number)
-    from django.utils.translation import ngettext as django_ngettext
-
-    return django_ngettext(singular, plural, number)
-
-
 def language() -> str:
     """The active language's code, e.g. to hand to a child."""
     from django.conf import settings
