@@ -2,8 +2,8 @@
 Indonesian, 360,381; 81.4%; 16 Apr 2012 in English. Tables, charts, exports and messages all
 format through here.
 
-(The file readers' messages, written in a child process without Django, group numbers the
-Indonesian way themselves: `common.parsing.format_number`.)
+(The file readers' messages, some written in a child process without Django, group numbers
+through `common.i18n.format_number`, which is this formatter wherever Django runs.)
 """
 
 import datetime as dt
@@ -75,6 +75,17 @@ class Formatter:
 def fmt_int(value) -> str:
     """360381 -> "360.381" in the active language."""
     return Formatter.active().int(value)
+
+
+def fmt_changes(created: int, updated: int, unchanged: int, *, grouped: bool = True) -> str:
+    """What an import did, for its messages: "3 baru, 1 diperbarui, 1.200 tetap" (`grouped`:
+    the region and population commands have always printed their counts without grouping)."""
+    number = fmt_int if grouped else str
+    return translation.gettext("%(created)s baru, %(updated)s diperbarui, %(unchanged)s tetap") % {
+        "created": number(created),
+        "updated": number(updated),
+        "unchanged": number(unchanged),
+    }
 
 
 def fmt_decimal(value, places: int = 1) -> str:

@@ -16,12 +16,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from common.i18n import format_number, gettext_noop
+from common.i18n import gettext as _
 from common.text import character_name, first_control_character
 
 # `12345` or Indonesian thousands groups `12.345`; ASCII digits only (no sign, no decimal comma).
 WHOLE_NUMBER_RE = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+")
 ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 DMY_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+REQUIRED = gettext_noop("wajib diisi.")
+NEGATIVE = gettext_noop('"%(value)s" negatif; jumlah tidak boleh kurang dari 0.')
 # The range of an integer column on PostgreSQL; SQLite would store more, so check it everywhere.
 INTEGER_MAX = 2_147_483_647
 
@@ -40,41 +44,40 @@ def control_character_error(text: str) -> str | None:
     match = first_control_character(text, line_breaks=False)
     if match is None:
         return None
-    return (
-        f"berisi karakter kontrol {character_name(match[0])} pada karakter ke-{match.start() + 1}; "
-        "hapus karakter itu."
-    )
-
-
-def format_number(number: int) -> str:
-    """360381 -> '360.381' (Indonesian grouping), for messages."""
-    return f"{number:,}".replace(",", ".")
+    return _(
+        "berisi karakter kontrol %(character)s pada karakter ke-%(position)s; hapus karakter itu."
+    ) % {"character": character_name(match[0]), "position": match.start() + 1}
 
 
 def parse_whole_number(value: Any, *, maximum: int = INTEGER_MAX) -> int:
     """A whole number >= 0 from text (`1234`, `1.234`) or from a spreadsheet cell (int/float)."""
     if isinstance(value, bool):
-        raise CellError(f'"{value}" bukan bilangan bulat.')
+        raise CellError(_('"%(value)s" bukan bilangan bulat.') % {"value": value})
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f'"{value:g}" bukan bilangan bulat.')
+            raise CellError(_('"%(value)s" bukan bilangan bulat.') % {"value": f"{value:g}"})
         value = int(value)
     if isinstance(value, int):
         if value < 0:
-            raise CellError(f'"{value}" negatif; jumlah tidak boleh kurang dari 0.')
+            raise CellError(_(NEGATIVE) % {"value": value})
         number = value
         text = str(value)
     else:
         text = str(value if value is not None else "").strip()
         if not text:
-            raise CellError("wajib diisi.")
+            raise CellError(_(REQUIRED))
         if text.startswith("-") and WHOLE_NUMBER_RE.fullmatch(text[1:]):
-            raise CellError(f'"{text}" negatif; jumlah tidak boleh kurang dari 0.')
+            raise CellError(_(NEGATIVE) % {"value": text})
         if not WHOLE_NUMBER_RE.fullmatch(text):
-            raise CellError(f'"{text}" bukan bilangan bulat (contoh: 120 atau 1.234).')
+            raise CellError(
+                _('"%(value)s" bukan bilangan bulat (contoh: 120 atau 1.234).') % {"value": text}
+            )
         number = int(text.replace(".", ""))
     if number > maximum:
-        raise CellError(f'"{text}" terlalu besar; paling banyak {format_number(maximum)}.')
+        raise CellError(
+            _('"%(value)s" terlalu besar; paling banyak %(maximum)s.')
+            % {"value": text, "maximum": format_number(maximum)}
+        )
     return number
 
 
@@ -82,23 +85,30 @@ def parse_date(value: Any) -> dt.date:
     """A date from `2012-04-16`, `16/04/2012` or a spreadsheet date cell."""
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
-            raise CellError(f'"{value:%Y-%m-%d %H:%M}" berisi jam; tulis tanggal saja.')
+            raise CellError(
+                _('"%(value)s" berisi jam; tulis tanggal saja.')
+                % {"value": f"{value:%Y-%m-%d %H:%M}"}
+            )
         return value.date()
     if isinstance(value, dt.date):
         return value
     text = str(value if value is not None else "").strip()
     if not text:
-        raise CellError("wajib diisi.")
+        raise CellError(_(REQUIRED))
     if match := ISO_DATE_RE.fullmatch(text):
         year, month, day = match.groups()
     elif match := DMY_DATE_RE.fullmatch(text):
         day, month, year = match.groups()
     else:
-        raise CellError(f'"{text}" bukan tanggal; tulis 2012-04-16 atau 16/04/2012.')
+        raise CellError(
+            _('"%(value)s" bukan tanggal; tulis 2012-04-16 atau 16/04/2012.') % {"value": text}
+        )
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
-        raise CellError(f'"{text}" bukan tanggal yang ada di kalender.') from None
+        raise CellError(
+            _('"%(value)s" bukan tanggal yang ada di kalender.') % {"value": text}
+        ) from None
 
 
 # --- Tables: CSV files and worksheet rows --------------------------------------------------------
@@ -108,7 +118,7 @@ CSV_DELIMITERS = (",", ";")
 MAX_COLUMNS = 100
 # A count or population line is a few hundred characters at most.
 MAX_LINE_CHARS = 10_000
-NO_DATA = "Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."
+NO_DATA = gettext_noop("Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom.")
 # A number followed by a group of exactly three digits: `1,234` split at its comma.
 _NUMBER_RE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})*")
 _THOUSANDS_RE = re.compile(r"[0-9]{3}")
@@ -165,7 +175,10 @@ def decode_utf8(data: bytes | str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileRefused(
-            [f"Baris {line}: berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8."]
+            [
+                _("Baris %(line)s: berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8.")
+                % {"line": line}
+            ]
         ) from None
 
 
@@ -187,27 +200,29 @@ def table_header(
     if len(cells) > MAX_COLUMNS:
         raise FileRefused(
             [
-                f"Baris {line}: judul berisi {format_number(len(cells))} kolom; paling banyak "
-                f"{MAX_COLUMNS}."
+                _("Baris %(line)s: judul berisi %(columns)s kolom; paling banyak %(maximum)s.")
+                % {"line": line, "columns": format_number(len(cells)), "maximum": MAX_COLUMNS}
             ]
         )
     header = [str(cell if cell is not None else "").strip().lower() for cell in cells]
     if errors := [
-        f"Baris {line}: judul kolom ke-{number} {problem}"
+        _("Baris %(line)s: judul kolom ke-%(number)s %(problem)s")
+        % {"line": line, "number": number, "problem": problem}
         for number, name in enumerate(header, start=1)
         if (problem := control_character_error(name))
     ]:
         raise FileRefused(errors)
     errors = [
-        f"Baris {line}: kolom {name} muncul lebih dari sekali."
+        _("Baris %(line)s: kolom %(name)s muncul lebih dari sekali.") % {"line": line, "name": name}
         for name in dict.fromkeys(header)
         if name and header.count(name) > 1
     ]
     if missing := [name for name in required if name not in header]:
-        found = ", ".join(name for name in header if name) or "tidak ada"
+        found = ", ".join(name for name in header if name) or _("tidak ada")
         errors.append(
-            f"Baris {line}: kolom wajib tidak ada: {', '.join(missing)} "
-            f"(kolom yang ada: {found}).{hint}"
+            _("Baris %(line)s: kolom wajib tidak ada: %(missing)s (kolom yang ada: %(found)s).")
+            % {"line": line, "missing": ", ".join(missing), "found": found}
+            + hint
         )
     if errors:
         raise FileRefused(errors)
@@ -215,7 +230,12 @@ def table_header(
 
 
 def _no_header(required: Sequence[str]) -> FileRefused:
-    return FileRefused([f"Berkas kosong: baris pertama harus judul kolom {','.join(required)}."])
+    return FileRefused(
+        [
+            _("Berkas kosong: baris pertama harus judul kolom %(columns)s.")
+            % {"columns": ",".join(required)}
+        ]
+    )
 
 
 def table_from_cells(
@@ -250,8 +270,8 @@ def table_from_cells(
             table.problems.append(
                 (
                     line,
-                    f"berisi nilai di kolom {column_letter(outside)}, di luar judul (kolom A "
-                    f"sampai {column_letter(width)}).",
+                    _("berisi nilai di kolom %(column)s, di luar judul (kolom A sampai %(last)s).")
+                    % {"column": column_letter(outside), "last": column_letter(width)},
                 )
             )
         elif not all(map(is_blank, dense)):
@@ -259,7 +279,7 @@ def table_from_cells(
     if table is None:
         raise _no_header(required)
     if not table.rows and not table.problems:
-        raise FileRefused([NO_DATA])
+        raise FileRefused([_(NO_DATA)])
     return table
 
 
@@ -296,8 +316,8 @@ def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]
             yield (
                 number,
                 [],
-                f"baris terlalu panjang ({format_number(len(line))} karakter); paling banyak "
-                f"{format_number(MAX_LINE_CHARS)}.",
+                _("baris terlalu panjang (%(length)s karakter); paling banyak %(maximum)s.")
+                % {"length": format_number(len(line)), "maximum": format_number(MAX_LINE_CHARS)},
             )
             continue
         feed.give(line)
@@ -305,12 +325,12 @@ def _csv_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]
             yield number, next(reader), ""
         except csv.Error:
             if feed.starved:
-                problem = (
+                problem = _(
                     'tanda kutip (") dibuka tetapi tidak ditutup di baris ini; satu nilai tidak '
                     "boleh melewati akhir baris."
                 )
             else:
-                problem = (
+                problem = _(
                     'tanda kutip (") salah tempat: nilai yang diapit tanda kutip harus langsung '
                     'diikuti pemisah kolom, dan tanda kutip di dalam nilai ditulis dua kali ("").'
                 )
@@ -343,7 +363,9 @@ def read_csv(
     for line, cells, problem in _csv_lines(text, delimiter):
         if problem:
             if table is None:
-                raise FileRefused([f"Baris {line}: {problem}"])
+                raise FileRefused(
+                    [_("Baris %(line)s: %(problem)s") % {"line": line, "problem": problem}]
+                )
             table.problems.append((line, problem))
             continue
         if all(map(is_blank, cells)):
@@ -351,17 +373,20 @@ def read_csv(
         if table is None:
             hint = ""
             if ";" not in delimiters and ";" in "".join(cells):
-                hint = " Pemisah kolom harus koma (,)."
+                hint = " " + _("Pemisah kolom harus koma (,).")
             table = table_header(line, cells, required=required, hint=hint)
         elif len(cells) > len(table.header):
-            problem = f"berisi {len(cells)} nilai, padahal judul hanya {len(table.header)} kolom."
+            problem = _("berisi %(values)s nilai, padahal judul hanya %(columns)s kolom.") % {
+                "values": format_number(len(cells)),
+                "columns": format_number(len(table.header)),
+            }
             if delimiter == "," and _split_number(cells):
-                problem += " Angka tidak boleh memakai koma: tulis 1234 atau 1.234."
+                problem += " " + _("Angka tidak boleh memakai koma: tulis 1234 atau 1.234.")
             table.problems.append((line, problem))
         else:
             table.add(line, cells)
     if table is None:
         raise _no_header(required)
     if not table.rows and not table.problems:
-        raise FileRefused([NO_DATA])
+        raise FileRefused([_(NO_DATA)])
     return table

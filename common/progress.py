@@ -5,15 +5,15 @@ it with a step's label, how much is done and the total (None when unknown); it n
 A command passes a `Progress`, which draws one updating line on a terminal and writes a few
 plain lines to a log, and nothing at `--verbosity 0`. stdout stays for the results.
 
-No Django here: `Progress` writes to any text stream; `Progress.for_command` adapts a
-command's `self.stderr`.
+No Django here but the numbers, grouped in the active language (`common.i18n`): `Progress`
+writes to any text stream; `Progress.for_command` adapts a command's `self.stderr`.
 """
 
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO, TypeVar
 
-from common.parsing import format_number
+from common.i18n import format_number
 
 # progress(label, done, total): `label` names the step for people (it changes when the next
 # step starts), `done` counts what is finished, `total` is None when it is not known.

@@ -35,13 +35,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import XMLPullParser
 
-from common.parsing import (
-    FileRefused,
-    Table,
-    column_letter,
-    format_number,
-    table_from_cells,
-)
+from common import i18n
+from common.i18n import format_number, gettext_noop, localize_number
+from common.i18n import gettext as _
+from common.parsing import FileRefused, Table, column_letter, table_from_cells
 from common.text import CONTROL_CHARACTER_RE
 
 logger = logging.getLogger(__name__)
@@ -61,7 +58,9 @@ PARSE_SECONDS = 6
 # Each read hands expat this much, so that a huge token is scanned a few times, not thousands.
 READ_BYTES = 4 * 1024 * 1024
 
-UNREADABLE = "Berkas XLSX tidak dapat dibaca; buka di Excel atau LibreOffice lalu simpan ulang."
+UNREADABLE = gettext_noop(
+    "Berkas XLSX tidak dapat dibaca; buka di Excel atau LibreOffice lalu simpan ulang."
+)
 _PROJECT_DIR = Path(__file__).resolve().parent.parent
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _VALUE, _INLINE, _TEXT, _RUN = (f"{_MAIN}{name}" for name in ("row", "v", "is", "t", "r"))
@@ -69,11 +68,12 @@ _TABLE, _STRING = f"{_MAIN}sst", f"{_MAIN}si"
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",").removesuffix(",0")
+    text = f"{size / 1024 / 1024:.1f}".removesuffix(".0")
+    return localize_number(text)
 
 
 def _seconds(seconds: float) -> str:
-    return f"{seconds:g}".replace(".", ",")
+    return localize_number(f"{seconds:g}")
 
 
 # --- In the web worker ----------------------------------------------------------------------------
@@ -91,14 +91,16 @@ def archive_check(content: bytes) -> None:
                 infos = archive.infolist()
         except Exception:
             # Not a zip at all, or a damaged directory: zipfile fails in many ways.
-            raise FileRefused([UNREADABLE]) from None
+            raise FileRefused([_(UNREADABLE)]) from None
         members = len(infos)
     if members > MAX_MEMBERS:
         raise FileRefused(
             [
-                f"Berkas XLSX berisi {format_number(members)} bagian; paling banyak "
-                f"{format_number(MAX_MEMBERS)}. Simpan ulang lembar datanya saja sebagai berkas "
-                "baru."
+                _(
+                    "Berkas XLSX berisi %(members)s bagian; paling banyak %(maximum)s. Simpan "
+                    "ulang lembar datanya saja sebagai berkas baru."
+                )
+                % {"members": format_number(members), "maximum": format_number(MAX_MEMBERS)}
             ]
         )
     for member in infos:
@@ -106,9 +108,15 @@ def archive_check(content: bytes) -> None:
             name = CONTROL_CHARACTER_RE.sub("?", member.filename)[:100]
             raise FileRefused(
                 [
-                    f"Bagian {name} di dalam berkas XLSX berukuran "
-                    f"{_megabytes(member.file_size)} MB setelah dibuka; paling besar "
-                    f"{_megabytes(MAX_MEMBER_BYTES)} MB. Bagi datanya menjadi beberapa berkas."
+                    _(
+                        "Bagian %(name)s di dalam berkas XLSX berukuran %(size)s MB setelah "
+                        "dibuka; paling besar %(maximum)s MB. Bagi datanya menjadi beberapa berkas."
+                    )
+                    % {
+                        "name": name,
+                        "size": _megabytes(member.file_size),
+                        "maximum": _megabytes(MAX_MEMBER_BYTES),
+                    }
                 ]
             )
 
@@ -125,6 +133,7 @@ def worksheet_table(
     Raises `FileRefused` for a file that cannot be read, naming the limit it crossed.
     """
     archive_check(content)
+    thousands, decimal = i18n.separators()
     command = [
         sys.executable,
         "-m",
@@ -136,6 +145,9 @@ def worksheet_table(
         f"--max-answer-bytes={MAX_ANSWER_BYTES}",
         f"--memory-bytes={MEMORY_BYTES}",
         f"--read-bytes={READ_BYTES}",
+        f"--language={i18n.language()}",
+        f"--thousands-separator={thousands}",
+        f"--decimal-separator={decimal}",
     ]
     try:
         # No environment: the child reads untrusted XML and needs none of the server's secrets.
@@ -145,8 +157,11 @@ def worksheet_table(
     except subprocess.TimeoutExpired:
         raise FileRefused(
             [
-                f"Pembacaan berkas melewati batas waktu {_seconds(seconds)} detik, jadi "
-                "dihentikan. Simpan ulang sebagai CSV UTF-8, atau bagi menjadi beberapa berkas."
+                _(
+                    "Pembacaan berkas melewati batas waktu %(seconds)s detik, jadi dihentikan. "
+                    "Simpan ulang sebagai CSV UTF-8, atau bagi menjadi beberapa berkas."
+                )
+                % {"seconds": _seconds(seconds)}
             ]
         ) from None
     if child.returncode != 0:
@@ -156,7 +171,7 @@ def worksheet_table(
             child.returncode,
             child.stderr[-2000:].decode(errors="replace"),
         )
-        raise FileRefused([UNREADABLE])
+        raise FileRefused([_(UNREADABLE)])
     answer = json.loads(child.stdout, object_hook=_from_json)
     if "refused" in answer:
         raise FileRefused(answer["refused"])
@@ -237,9 +252,12 @@ def _inline_text(node) -> str:
 def _too_many_strings(limit: int) -> FileRefused:
     return FileRefused(
         [
-            f"Berkas XLSX menyimpan lebih dari {format_number(limit)} teks bersama "
-            f"(sharedStrings), lebih banyak daripada sel yang boleh dipakai lembarnya "
-            f"({format_number(limit)}). Simpan ulang lembar datanya saja sebagai berkas baru."
+            _(
+                "Berkas XLSX menyimpan lebih dari %(limit)s teks bersama (sharedStrings), lebih "
+                "banyak daripada sel yang boleh dipakai lembarnya (%(limit)s). Simpan ulang "
+                "lembar datanya saja sebagai berkas baru."
+            )
+            % {"limit": format_number(limit)}
         ]
     )
 
@@ -314,7 +332,7 @@ def _sheet_cells(
         None,
     )
     if path is None:
-        raise FileRefused(["Berkas XLSX tidak berisi lembar kerja."])
+        raise FileRefused([_("Berkas XLSX tidak berisi lembar kerja.")])
     dates, durations = set(), set()
     if ARC_STYLE in reader.valid_files:
         stylesheet = Stylesheet.from_tree(fromstring(reader.archive.read(ARC_STYLE)))
@@ -382,13 +400,20 @@ def _sheet_cells(
                 if row_number * widest > max_cells:
                     raise FileRefused(
                         [
-                            f"Lembar pertama terlalu luas: ada nilai sampai baris "
-                            f"{format_number(row_number)} dan sampai kolom "
-                            f"{column_letter(widest)} (di sel {far_cell}), jadi "
-                            f"{format_number(row_number)} baris × {format_number(widest)} kolom "
-                            f"= {format_number(row_number * widest)} sel; paling banyak "
-                            f"{format_number(max_cells)} sel. Hapus isi di luar tabel, lalu "
-                            "simpan ulang."
+                            _(
+                                "Lembar pertama terlalu luas: ada nilai sampai baris %(row)s dan "
+                                "sampai kolom %(column)s (di sel %(cell)s), jadi %(row)s baris × "
+                                "%(columns)s kolom = %(cells)s sel; paling banyak %(maximum)s "
+                                "sel. Hapus isi di luar tabel, lalu simpan ulang."
+                            )
+                            % {
+                                "row": format_number(row_number),
+                                "column": column_letter(widest),
+                                "cell": far_cell,
+                                "columns": format_number(widest),
+                                "cells": format_number(row_number * widest),
+                                "maximum": format_number(max_cells),
+                            }
                         ]
                     )
                 yield row_number, cells
@@ -433,28 +458,39 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-answer-bytes", type=int, default=MAX_ANSWER_BYTES)
     parser.add_argument("--memory-bytes", type=int, default=MEMORY_BYTES)
     parser.add_argument("--read-bytes", type=int, default=READ_BYTES)
+    parser.add_argument("--language", default="id")
+    parser.add_argument("--thousands-separator", default=".")
+    parser.add_argument("--decimal-separator", default=",")
     options = parser.parse_args(argv)
+    i18n.child_language(options.language, options.thousands_separator, options.decimal_separator)
     _limit_resources(memory_bytes=options.memory_bytes, cpu_seconds=math.ceil(options.seconds) + 1)
     # Every object lives until the answer is written: the collector would find nothing.
     gc.disable()
+    # Written before the file is read: there may be no memory left for it afterwards.
+    memory_exceeded = _(
+        "Pembacaan berkas melewati batas memori %(maximum)s MB, jadi dihentikan. Bagi datanya "
+        "menjadi beberapa berkas."
+    ) % {"maximum": _megabytes(options.memory_bytes)}
     content = sys.stdin.buffer.read()
     try:
         answer = _answer(content, options)
         payload = json.dumps(answer, default=_to_json, separators=(",", ":")).encode()
         if len(payload) > options.max_answer_bytes:
             payload = _refusal(
-                f"Isi lembar pertama terlalu besar: {_megabytes(len(payload))} MB setelah "
-                f"dibaca; paling besar {_megabytes(options.max_answer_bytes)} MB. Bagi datanya "
-                "menjadi beberapa berkas."
+                _(
+                    "Isi lembar pertama terlalu besar: %(size)s MB setelah dibaca; paling besar "
+                    "%(maximum)s MB. Bagi datanya menjadi beberapa berkas."
+                )
+                % {
+                    "size": _megabytes(len(payload)),
+                    "maximum": _megabytes(options.max_answer_bytes),
+                }
             )
     except MemoryError:
-        payload = _refusal(
-            f"Pembacaan berkas melewati batas memori {_megabytes(options.memory_bytes)} MB, "
-            "jadi dihentikan. Bagi datanya menjadi beberapa berkas."
-        )
+        payload = _refusal(memory_exceeded)
     except Exception:
         # A damaged package fails anywhere in zipfile, the XML parser or openpyxl.
-        payload = _refusal(UNREADABLE)
+        payload = _refusal(_(UNREADABLE))
     sys.stdout.buffer.write(payload)
     sys.stdout.flush()
     # Freeing millions of objects one by one at exit would only add to the parent's wait.

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from .choices import Role
 from .models import AreaAssignment, Campaign, EligiblePopulation, Province, Regency, SubDistrict
@@ -62,7 +63,7 @@ class AreaScopedMixin(ScopedChoicesMixin):
         obj = super().get_object(request, object_id, from_field)
         if obj is None and not request_scope(request).everywhere:
             # Django redirects to the index with "does not exist"; outsiders get the app's 404.
-            raise Http404("Data di luar area Anda.")
+            raise Http404(gettext("Data di luar area Anda."))
         return obj
 
     def _in_scope(self, request, obj) -> bool:
@@ -96,7 +97,7 @@ def view_on_site(request, content_type_id: int, object_id: str):
     except (ValueError, ValidationError):
         visible = False
     if not visible:
-        raise Http404("Data di luar area Anda.")
+        raise Http404(gettext("Data di luar area Anda."))
     return contenttype_views.shortcut(request, content_type_id, object_id)
 
 

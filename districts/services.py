@@ -11,8 +11,12 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
+from common.formatting import fmt_changes, fmt_int
 from common.parsing import (
+    NO_DATA,
+    REQUIRED,
     WHOLE_NUMBER_RE,
     CellError,
     FileRefused,
@@ -44,8 +48,10 @@ class RegionImportResult:
 
     def summary(self) -> str:
         return "; ".join(
-            f"{level}: {self.created[level]} baru, {self.updated[level]} diperbarui, "
-            f"{self.unchanged[level]} tetap"
+            f"{gettext(level)}: "
+            + fmt_changes(
+                self.created[level], self.updated[level], self.unchanged[level], grouped=False
+            )
             for level in self.created
         )
 
@@ -106,9 +112,9 @@ def regions_import(
     ]
     result = RegionImportResult({}, {}, {})
     for label, model, rows, fields in [
-        ("provinsi", Province, provinces, ["name"]),
-        ("kabupaten/kota", Regency, regencies, ["province_id", "name", "kind"]),
-        ("kecamatan", SubDistrict, sub_districts, ["regency_id", "name"]),
+        (gettext_noop("provinsi"), Province, provinces, ["name"]),
+        (gettext_noop("kabupaten/kota"), Regency, regencies, ["province_id", "name", "kind"]),
+        (gettext_noop("kecamatan"), SubDistrict, sub_districts, ["regency_id", "name"]),
     ]:
         created, updated, unchanged = _upsert(model, rows, fields, progress, label)
         result.created[label] = created
@@ -141,22 +147,24 @@ class PopulationImportResult:
     dry_run: bool = False
 
     def summary(self) -> str:
-        return f"{self.created} baru, {self.updated} diperbarui, {self.unchanged} tetap"
+        return fmt_changes(self.created, self.updated, self.unchanged, grouped=False)
 
 
 def _parse_code(value: Any) -> str:
     code = str(value or "").strip()
     if not code:
-        raise CellError("wajib diisi.")
+        raise CellError(gettext(REQUIRED))
     if re.match(SUB_DISTRICT_CODE_RE, code):
         return code
     if re.match(REGENCY_CODE_RE, code):
-        raise CellError(f'"{code}" adalah kode kabupaten/kota, bukan kode kecamatan.')
-    if re.match(PROVINCE_CODE_RE, code):
-        raise CellError(f'"{code}" adalah kode provinsi, bukan kode kecamatan.')
-    if re.match(_VILLAGE_CODE_RE, code):
-        raise CellError(f'"{code}" adalah kode desa/kelurahan, bukan kode kecamatan.')
-    raise CellError(f'"{code}" bukan kode kecamatan; tulis seperti 16.08.12.')
+        message = gettext('"%(code)s" adalah kode kabupaten/kota, bukan kode kecamatan.')
+    elif re.match(PROVINCE_CODE_RE, code):
+        message = gettext('"%(code)s" adalah kode provinsi, bukan kode kecamatan.')
+    elif re.match(_VILLAGE_CODE_RE, code):
+        message = gettext('"%(code)s" adalah kode desa/kelurahan, bukan kode kecamatan.')
+    else:
+        message = gettext('"%(code)s" bukan kode kecamatan; tulis seperti 16.08.12.')
+    raise CellError(message % {"code": code})
 
 
 def _parse_eligible(value: Any) -> int:
@@ -167,7 +175,9 @@ def _parse_eligible(value: Any) -> int:
         # and a malformed figure; an empty or too large one keeps the shared wording.
         text = str(value if value is not None else "").strip()
         if text and not WHOLE_NUMBER_RE.fullmatch(text):
-            raise CellError(f'"{text}" bukan bilangan bulat tidak negatif.') from None
+            raise CellError(
+                gettext('"%(value)s" bukan bilangan bulat tidak negatif.') % {"value": text}
+            ) from None
         raise
 
 
@@ -182,7 +192,10 @@ def _population_csv_rows(file) -> tuple[list[tuple[int, dict]], list[tuple[int, 
         table = read_csv(data, required=POPULATION_COLUMNS)
     except FileRefused as exc:
         raise PopulationImportError(exc.errors) from None
-    errors = [(line, 0, f"Baris {line}: {problem}") for line, problem in table.problems]
+    errors = [
+        (line, 0, gettext("Baris %(line)s: %(problem)s") % {"line": line, "problem": problem})
+        for line, problem in table.problems
+    ]
     return table.rows, errors
 
 
@@ -197,17 +210,21 @@ def _population_save(
     """Validate every row, then write all of them or none: two reads, then bulk writes."""
     errors = list(errors)
     if problem := control_character_error(source):
-        raise PopulationImportError([f"Sumber data {problem}"])
+        raise PopulationImportError([gettext("Sumber data %(problem)s") % {"problem": problem}])
     source = source.strip()
     if len(source) > _SOURCE_MAX_LENGTH:
         raise PopulationImportError(
-            [f"Sumber data terlalu panjang: paling banyak {_SOURCE_MAX_LENGTH} karakter."]
+            [
+                gettext("Sumber data terlalu panjang: paling banyak %(maximum)s karakter.")
+                % {"maximum": fmt_int(_SOURCE_MAX_LENGTH)}
+            ]
         )
 
     def refuse(line: int, column: str, problem: str):
         # Sorted later by line, then in the column order the file is usually written in.
         rank = _COLUMN_RANK.get(column, len(_COLUMN_RANK))
-        errors.append((line, rank, f"Baris {line}, kolom {column}: {problem}"))
+        where = gettext("Baris %(line)s, kolom %(column)s") % {"line": line, "column": column}
+        errors.append((line, rank, f"{where}: {problem}"))
 
     figures: list[tuple[int, EligiblePopulation]] = []
     code_lines: list[tuple[int, str]] = []
@@ -240,7 +257,12 @@ def _population_save(
         row_source = "" if "source" in controlled else str(row.get("source") or "").strip()
         row_source = row_source or source
         if len(row_source) > _SOURCE_MAX_LENGTH:
-            refuse(line, "source", f"paling banyak {_SOURCE_MAX_LENGTH} karakter.")
+            refuse(
+                line,
+                "source",
+                gettext("paling banyak %(maximum)s karakter.")
+                % {"maximum": fmt_int(_SOURCE_MAX_LENGTH)},
+            )
         if "code" in values:
             code_lines.append((line, values["code"]))
         if len(values) < len(POPULATION_COLUMNS):
@@ -250,8 +272,8 @@ def _population_save(
             refuse(
                 line,
                 "code dan as_of",
-                f"kecamatan {key[0]} per {key[1]:%Y-%m-%d} sudah ada di baris "
-                f"{first_line_of[key]}.",
+                gettext("kecamatan %(code)s per %(date)s sudah ada di baris %(line)s.")
+                % {"code": key[0], "date": f"{key[1]:%Y-%m-%d}", "line": first_line_of[key]},
             )
             continue
         first_line_of[key] = line
@@ -274,7 +296,7 @@ def _population_save(
         figures.append((line, figure))
 
     if not row_count and not errors:
-        errors.append((0, 0, "Tidak ada data untuk diimpor: tidak ada baris sesudah judul kolom."))
+        errors.append((0, 0, gettext(NO_DATA)))
     known = set(
         SubDistrict.objects.filter(code__in={code for _, code in code_lines}).values_list(
             "code", flat=True
@@ -282,7 +304,11 @@ def _population_save(
     )
     for line, code in code_lines:
         if code not in known:
-            refuse(line, "code", f'kecamatan dengan kode "{code}" tidak dikenal.')
+            refuse(
+                line,
+                "code",
+                gettext('kecamatan dengan kode "%(code)s" tidak dikenal.') % {"code": code},
+            )
     if errors:
         raise PopulationImportError([message for *_, message in sorted(errors)])
 

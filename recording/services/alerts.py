@@ -79,7 +79,10 @@ class RegencyDigest:
 
     @property
     def subject(self) -> str:
-        return f"[e-KTP] Ringkasan alat — {self.name}, {format_day(self.as_of)}"
+        return translation.gettext("[e-KTP] Ringkasan alat — %(area)s, %(date)s") % {
+            "area": self.name,
+            "date": format_day(self.as_of),
+        }
 
 
 def _recipients_by_regency() -> dict[str, set[str]]:

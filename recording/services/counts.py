@@ -67,7 +67,13 @@ class Problem:
     message: str
 
     def __str__(self):
-        where = f"Baris {self.line}" + (f", kolom {self.column}" if self.column else "")
+        if self.column:
+            where = gettext("Baris %(line)s, kolom %(column)s") % {
+                "line": self.line,
+                "column": self.column,
+            }
+        else:
+            where = gettext("Baris %(line)s") % {"line": self.line}
         return f"{where}: {self.message}"
 
 
@@ -146,7 +152,7 @@ class CountsRejected(Exception):
         self.needs_confirmation = needs_confirmation
         super().__init__(
             "\n".join(str(p) for p in check.errors)
-            or ("Perlu konfirmasi." if needs_confirmation else "Data berubah.")
+            or (gettext("Perlu konfirmasi.") if needs_confirmation else gettext("Data berubah."))
         )
 
 
@@ -238,8 +244,15 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DEVICE,
-                    f"alat {device.serial} tanggal {format_day(row.date)} sudah ada di baris "
-                    f"{seen_lines[key]}; satu alat hanya satu jumlah per hari.",
+                    gettext(
+                        "alat %(serial)s tanggal %(date)s sudah ada di baris %(line)s; satu alat "
+                        "hanya satu jumlah per hari."
+                    )
+                    % {
+                        "serial": device.serial,
+                        "date": format_day(row.date),
+                        "line": seen_lines[key],
+                    },
                 )
             )
         else:
@@ -249,8 +262,12 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"alat {device.serial}: tanggal {format_day(row.date)} belum terjadi "
-                    f"(hari ini {format_day(today)}).",
+                    gettext("alat %(serial)s: tanggal %(date)s belum terjadi (hari ini %(today)s).")
+                    % {
+                        "serial": device.serial,
+                        "date": format_day(row.date),
+                        "today": format_day(today),
+                    },
                 )
             )
         if row.date < device.commissioned_on:
@@ -258,9 +275,15 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"alat {device.serial} baru beroperasi sejak "
-                    f"{format_day(device.commissioned_on)}; tanggal {format_day(row.date)} "
-                    "terlalu awal.",
+                    gettext(
+                        "alat %(serial)s baru beroperasi sejak %(since)s; tanggal %(date)s "
+                        "terlalu awal."
+                    )
+                    % {
+                        "serial": device.serial,
+                        "since": format_day(device.commissioned_on),
+                        "date": format_day(row.date),
+                    },
                 )
             )
         start = campaign_starts.get(device.sub_district.regency_id)
@@ -269,8 +292,15 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"alat {device.serial}: perekaman di wilayah ini baru dimulai "
-                    f"{format_day(start)}; tanggal {format_day(row.date)} terlalu awal.",
+                    gettext(
+                        "alat %(serial)s: perekaman di wilayah ini baru dimulai %(start)s; "
+                        "tanggal %(date)s terlalu awal."
+                    )
+                    % {
+                        "serial": device.serial,
+                        "start": format_day(start),
+                        "date": format_day(row.date),
+                    },
                 )
             )
         if _status_on(timeline, device.pk, row.date) == DeviceStatus.RETIRED:
@@ -278,8 +308,11 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.DATE,
-                    f"alat {device.serial} sudah dipensiunkan pada {format_day(row.date)}; "
-                    f"catat jumlahnya pada alat penggantinya.",
+                    gettext(
+                        "alat %(serial)s sudah dipensiunkan pada %(date)s; catat jumlahnya pada "
+                        "alat penggantinya."
+                    )
+                    % {"serial": device.serial, "date": format_day(row.date)},
                 )
             )
         if row.count < 0:
@@ -287,20 +320,36 @@ def _check_rows(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"alat {device.serial}: {row.count} negatif; jumlah tidak boleh kurang dari 0.",
+                    gettext("alat %(serial)s: %(count)s negatif; jumlah tidak boleh kurang dari 0.")
+                    % {"serial": device.serial, "count": fmt_int(row.count)},
                 )
             )
         if problem := note_length_problem(row.note):
-            problems.append(Problem(row.line, Column.NOTE, f"alat {device.serial}: {problem}"))
+            problems.append(
+                Problem(
+                    row.line,
+                    Column.NOTE,
+                    gettext("alat %(serial)s: %(problem)s")
+                    % {"serial": device.serial, "problem": problem},
+                )
+            )
         limit = device.daily_capacity * HARD_LIMIT_FACTOR
         if row.count > limit:
             problems.append(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"{fmt_int(row.count)} untuk alat {device.serial} melebihi batas "
-                    f"{fmt_int(limit)} ({HARD_LIMIT_FACTOR}× kapasitas harian "
-                    f"{fmt_int(device.daily_capacity)}).",
+                    gettext(
+                        "%(count)s untuk alat %(serial)s melebihi batas %(limit)s (%(factor)s× "
+                        "kapasitas harian %(capacity)s)."
+                    )
+                    % {
+                        "count": fmt_int(row.count),
+                        "serial": device.serial,
+                        "limit": fmt_int(limit),
+                        "factor": HARD_LIMIT_FACTOR,
+                        "capacity": fmt_int(device.daily_capacity),
+                    },
                 )
             )
         errors.extend(problems)
@@ -340,10 +389,16 @@ def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"alat {row.device.serial}: total terekam Kec. {row.device.sub_district.name} "
-                    f"akan menjadi "
-                    f"{fmt_int(new_total)}, melebihi wajib KTP "
-                    f"{fmt_int(eligible[code])}.",
+                    gettext(
+                        "alat %(serial)s: total terekam Kec. %(sub_district)s akan menjadi "
+                        "%(total)s, melebihi wajib KTP %(eligible)s."
+                    )
+                    % {
+                        "serial": row.device.serial,
+                        "sub_district": row.device.sub_district.name,
+                        "total": fmt_int(new_total),
+                        "eligible": fmt_int(eligible[code]),
+                    },
                 )
             )
 
@@ -384,8 +439,12 @@ def daily_counts_check(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"{fmt_int(row.count)} di atas kapasitas harian alat {device.serial} "
-                    f"({fmt_int(device.daily_capacity)}).",
+                    gettext("%(count)s di atas kapasitas harian alat %(serial)s (%(capacity)s).")
+                    % {
+                        "count": fmt_int(row.count),
+                        "serial": device.serial,
+                        "capacity": fmt_int(device.daily_capacity),
+                    },
                 )
             )
         status = _status_on(timeline, device.pk, row.date)
@@ -395,8 +454,16 @@ def daily_counts_check(
                 Problem(
                     row.line,
                     Column.COUNT,
-                    f"alat {device.serial} tercatat {DeviceStatus(status).label.lower()} "
-                    f"pada {format_day(row.date)}, tetapi ada {fmt_int(row.count)} terekam.",
+                    gettext(
+                        "alat %(serial)s tercatat %(status)s pada %(date)s, tetapi ada %(count)s "
+                        "terekam."
+                    )
+                    % {
+                        "serial": device.serial,
+                        "status": DeviceStatus(status).label.lower(),
+                        "date": format_day(row.date),
+                        "count": fmt_int(row.count),
+                    },
                 )
             )
     _check_eligible(valid, today, check.warnings)

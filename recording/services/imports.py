@@ -23,10 +23,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common import xlsx_reader
-from common.formatting import fmt_int
+from common.formatting import fmt_decimal, fmt_int
 from common.parsing import (
     CSV_DELIMITERS,
     CellError,
@@ -142,10 +143,17 @@ def _file_type(file_name: str) -> str:
         return suffix
     if suffix == ".xls":
         raise FileRefused(
-            ["Berkas Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV UTF-8."]
+            [
+                gettext(
+                    "Berkas Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV UTF-8."
+                )
+            ]
         )
     raise FileRefused(
-        [f"Jenis berkas {suffix or 'tanpa ekstensi'} tidak dikenal; unggah berkas .csv atau .xlsx."]
+        [
+            gettext("Jenis berkas %(type)s tidak dikenal; unggah berkas .csv atau .xlsx.")
+            % {"type": suffix or gettext("tanpa ekstensi")}
+        ]
     )
 
 
@@ -156,7 +164,12 @@ def upload_file_name(file_name: str) -> str:
     command keeps its name from the disk.)"""
     name = PurePath(file_name).name[:255]
     if problem := control_character_error(name):
-        raise FileRefused([f"Nama berkas {problem} Ganti nama berkasnya, lalu unggah lagi."])
+        raise FileRefused(
+            [
+                gettext("Nama berkas %(problem)s Ganti nama berkasnya, lalu unggah lagi.")
+                % {"problem": problem}
+            ]
+        )
     return name
 
 
@@ -209,14 +222,17 @@ def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | Non
     if Column.DEVICE not in refused:
         serial = _text(values.get(Column.DEVICE))
         if not serial:
-            problems.append(Problem(line, Column.DEVICE, "wajib diisi (nomor seri alat)."))
+            problems.append(Problem(line, Column.DEVICE, gettext("wajib diisi (nomor seri alat).")))
         elif len(serial) > SERIAL_MAX_LENGTH:
             problems.append(
                 Problem(
                     line,
                     Column.DEVICE,
-                    f"terlalu panjang ({fmt_int(len(serial))} karakter); nomor seri "
-                    f"paling banyak {SERIAL_MAX_LENGTH} karakter.",
+                    gettext(
+                        "terlalu panjang (%(length)s karakter); nomor seri paling banyak "
+                        "%(maximum)s karakter."
+                    )
+                    % {"length": fmt_int(len(serial)), "maximum": fmt_int(SERIAL_MAX_LENGTH)},
                 )
             )
             serial = ""
@@ -297,7 +313,10 @@ def count_lines_resolve(
             if device is None:
                 result.errors.append(
                     Problem(
-                        line, Column.DEVICE, f'alat dengan nomor seri "{serial}" tidak dikenal.'
+                        line,
+                        Column.DEVICE,
+                        gettext('alat dengan nomor seri "%(serial)s" tidak dikenal.')
+                        % {"serial": serial},
                     )
                 )
             elif not getattr(device, "in_area", True):
@@ -305,8 +324,11 @@ def count_lines_resolve(
                     Problem(
                         line,
                         Column.DEVICE,
-                        f"alat {serial} berada di luar wilayah Anda; jumlahnya hanya boleh diisi "
-                        "petugas wilayahnya.",
+                        gettext(
+                            "alat %(serial)s berada di luar wilayah Anda; jumlahnya hanya boleh "
+                            "diisi petugas wilayahnya."
+                        )
+                        % {"serial": serial},
                     )
                 )
             elif date is not None:
@@ -438,7 +460,7 @@ class CountUploadForm(forms.Form):
             raise forms.ValidationError(
                 _("Berkas terlalu besar (%(size)s MB); paling besar %(limit)s MB.")
                 % {
-                    "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
+                    "size": fmt_decimal(upload.size / 1024 / 1024),
                     "limit": MAX_FILE_BYTES // 1024 // 1024,
                 }
             )

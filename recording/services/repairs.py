@@ -88,7 +88,8 @@ def _check_day(device: RecordingDevice, day: dt.date, *, not_before: dt.date | N
     today = timezone.localdate()
     if day > today:
         raise RepairRefused(
-            f"Tanggal {what} {format_day(day)} belum terjadi (hari ini {format_day(today)})."
+            gettext("%(what)s %(date)s belum terjadi (hari ini %(today)s).")
+            % {"what": what, "date": format_day(day), "today": format_day(today)}
         )
     last = (
         DeviceStatusChange.objects.filter(device=device)
@@ -97,16 +98,19 @@ def _check_day(device: RecordingDevice, day: dt.date, *, not_before: dt.date | N
         .first()
     )
     # The latest of these is the floor; the message says which one it is.
-    floors = [(device.commissioned_on, f"alat {device.serial} mulai beroperasi")]
+    serial = {"serial": device.serial}
+    floors = [(device.commissioned_on, gettext("alat %(serial)s mulai beroperasi") % serial)]
+    last_event = gettext("kejadian terakhir alat %(serial)s") % serial
     if last:
         event = f": {str(RepairEvent(last[1]).label).lower()}" if last[1] else ""
-        floors.append((last[0], f"kejadian terakhir alat {device.serial}{event}"))
+        floors.append((last[0], last_event + event))
     if not_before:
-        floors.append((not_before, f"kejadian terakhir alat {device.serial}"))
+        floors.append((not_before, last_event))
     floor, reason = max(floors, key=lambda f: f[0])
     if day < floor:
         raise RepairRefused(
-            f"Tanggal {what} {format_day(day)} tidak boleh sebelum {format_day(floor)} ({reason})."
+            gettext("%(what)s %(date)s tidak boleh sebelum %(floor)s (%(reason)s).")
+            % {"what": what, "date": format_day(day), "floor": format_day(floor), "reason": reason}
         )
 
 
@@ -151,8 +155,10 @@ def repair_report_fault(*, device: RecordingDevice, reported_on: dt.date, sympto
     _check_transition(device, RepairEvent.FAULT_REPORTED)
     symptom = symptom.strip()
     if not symptom:
-        raise RepairRefused("Tuliskan gejala kerusakannya, mis. “kamera tidak terdeteksi”.")
-    _check_day(device, reported_on, not_before=None, what="rusak")
+        raise RepairRefused(
+            gettext("Tuliskan gejala kerusakannya, mis. “kamera tidak terdeteksi”.")
+        )
+    _check_day(device, reported_on, not_before=None, what=gettext("Tanggal rusak"))
     repair = Repair(device=device, reported_on=reported_on, symptom=symptom, reported_by=_who(user))
     _full_clean(repair)
     repair.save()
@@ -176,9 +182,9 @@ def repair_ship(
     device = _locked(device)
     _check_transition(device, RepairEvent.SHIPPED)
     if vendor is None:
-        raise RepairRefused("Pilih vendor tujuan pengiriman.")
+        raise RepairRefused(gettext("Pilih vendor tujuan pengiriman."))
     repair = _open_repair(device)
-    _check_day(device, shipped_on, not_before=repair.reported_on, what="kirim")
+    _check_day(device, shipped_on, not_before=repair.reported_on, what=gettext("Tanggal kirim"))
     repair.shipped_on, repair.vendor = shipped_on, vendor
     repair.vendor_reference = vendor_reference.strip()
     _full_clean(repair)
@@ -228,7 +234,13 @@ def repair_fix_on_site(*, device: RecordingDevice, fixed_on: dt.date, user, note
     _check_transition(device, RepairEvent.FIXED_ON_SITE)
     repair = _open_repair(device)
     return _close(
-        device, repair, RepairEvent.FIXED_ON_SITE, fixed_on, user=user, note=note, what="perbaikan"
+        device,
+        repair,
+        RepairEvent.FIXED_ON_SITE,
+        fixed_on,
+        user=user,
+        note=note,
+        what=gettext("Tanggal perbaikan"),
     )
 
 
@@ -239,7 +251,13 @@ def repair_return(*, device: RecordingDevice, returned_on: dt.date, user, note: 
     _check_transition(device, RepairEvent.RETURNED)
     repair = _open_repair(device)
     return _close(
-        device, repair, RepairEvent.RETURNED, returned_on, user=user, note=note, what="kembali"
+        device,
+        repair,
+        RepairEvent.RETURNED,
+        returned_on,
+        user=user,
+        note=note,
+        what=gettext("Tanggal kembali"),
     )
 
 
@@ -257,10 +275,14 @@ def repair_replace(
     repair = _open_repair(device)
     new_serial = new_serial.strip()
     if not new_serial:
-        raise RepairRefused("Isi nomor seri alat pengganti.")
+        raise RepairRefused(gettext("Isi nomor seri alat pengganti."))
     if RecordingDevice.objects.filter(serial=new_serial).exists():
-        raise RepairRefused(f"Nomor seri {new_serial} sudah terdaftar untuk alat lain.")
-    _close(device, repair, RepairEvent.REPLACED, replaced_on, user=user, note=note, what="ganti")
+        raise RepairRefused(
+            gettext("Nomor seri %(serial)s sudah terdaftar untuk alat lain.")
+            % {"serial": new_serial}
+        )
+    what = gettext("Tanggal ganti")
+    _close(device, repair, RepairEvent.REPLACED, replaced_on, user=user, note=note, what=what)
     replacement = RecordingDevice(
         serial=new_serial,
         sub_district_id=device.sub_district_id,

@@ -50,7 +50,7 @@ def _count_import_for_user(request, pk: int, *, with_preview: bool = True) -> Co
     try:
         return count_import_get(pk=pk, user=request.user, with_lines=with_preview)
     except CountImport.DoesNotExist:
-        raise Http404("Unggahan tidak ditemukan.") from None
+        raise Http404(gettext("Unggahan tidak ditemukan.")) from None
 
 
 def import_progress(count_import: CountImport) -> dict:

@@ -82,7 +82,7 @@ def ship_batch(request):
     serials = sorted(set(request.POST.getlist("device")))
     devices = list(devices_in_scope(user_scope(request.user)).filter(serial__in=serials))
     if len(devices) != len(serials):
-        raise Http404("Alat di luar area Anda.")
+        raise Http404(gettext("Alat di luar area Anda."))
     if not devices:
         messages.error(request, gettext("Centang dulu alat rusak yang akan dikirim."))
         return _back_to_list(request)

@@ -3,7 +3,9 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from common.formatting import fmt_int
 from common.progress import Progress
 from devtools.benchmark import (
     SERIAL_PREFIX,
@@ -40,24 +42,34 @@ class Command(BaseCommand):
         if options["clear"]:
             with progress:
                 deleted = bench_clear(progress=progress)
-            self.stdout.write(f"Dihapus: {deleted} baris alat dan turunannya.")
+            self.stdout.write(
+                gettext("Dihapus: %(count)s baris alat dan turunannya.")
+                % {"count": fmt_int(deleted)}
+            )
             return
         if options["days"] < 8:
-            raise CommandError("--days harus paling sedikit 8.")
+            raise CommandError(gettext("--days harus paling sedikit 8."))
         self.stdout.write(f"Basis data: {connection.vendor}")
         existing = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX).exists()
         if not (existing and options["reuse"]):
             if existing:
-                self.stdout.write("Menghapus data bench lama…")
+                self.stdout.write(gettext("Menghapus data bench lama…"))
                 with progress:
                     bench_clear(progress=progress)
-            self.stdout.write("Membuat data nasional…")
+            self.stdout.write(gettext("Membuat data nasional…"))
             with progress:
                 data = bench_generate(days=options["days"], progress=progress)
-            self.stdout.write(
-                f"  {data.devices:,} alat, {data.daily_counts:,} jumlah harian "
-                f"({data.first_day} s.d. {data.last_day}) dalam {data.seconds:.0f} detik"
-            )
+            summary = gettext(
+                "%(devices)s alat, %(counts)s jumlah harian (%(first)s s.d. %(last)s) dalam "
+                "%(seconds)s detik"
+            ) % {
+                "devices": fmt_int(data.devices),
+                "counts": fmt_int(data.daily_counts),
+                "first": data.first_day,
+                "last": data.last_day,
+                "seconds": fmt_int(data.seconds),
+            }
+            self.stdout.write(f"  {summary}")
         with progress:
             progress("ANALYZE", 0, None)
             self._analyze()

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from common.progress import Progress
 from districts.models import SubDistrict
@@ -36,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, rows: int, devices: int, keep: bool, verbosity, **options):
         self.progress = Progress.for_command(self, verbosity)
         if rows < 1 or devices < 1:
-            raise CommandError("--rows dan --devices harus lebih dari 0.")
+            raise CommandError(gettext("--rows dan --devices harus lebih dari 0."))
         bench_devices = self._devices(devices)
         self._delete_counts()
         days = -(-rows // len(bench_devices))
@@ -56,13 +57,16 @@ class Command(BaseCommand):
                     check = self._run(label, path, rows)
                     if getattr(check, expect) != rows:
                         raise CommandError(
-                            f"Diharapkan {rows} baris {expect}, ternyata {getattr(check, expect)}."
+                            gettext("Diharapkan %(rows)s baris %(kind)s, ternyata %(found)s.")
+                            % {"rows": rows, "kind": expect, "found": getattr(check, expect)}
                         )
         finally:
             if not keep:
                 self._delete_counts()
                 RecordingDevice.objects.filter(serial__startswith=PREFIX).delete()
-                self.stdout.write(f"Alat {PREFIX}… dan jumlah hariannya dihapus.")
+                self.stdout.write(
+                    gettext("Alat %(prefix)s… dan jumlah hariannya dihapus.") % {"prefix": PREFIX}
+                )
 
     def _devices(self, wanted: int) -> list[RecordingDevice]:
         """`wanted` bench devices spread over existing sub-districts, created once."""
@@ -70,7 +74,7 @@ class Command(BaseCommand):
         if existing < wanted:
             codes = list(SubDistrict.objects.order_by("code").values_list("code", flat=True))
             if not codes:
-                raise CommandError("Belum ada kecamatan; jalankan import_regions dulu.")
+                raise CommandError(gettext("Belum ada kecamatan; jalankan import_regions dulu."))
             RecordingDevice.objects.bulk_create(
                 [
                     RecordingDevice(

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from common.days import format_day
 from common.progress import Progress
@@ -48,19 +49,29 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo dimuat dalam {elapsed:.1f} detik: {result.devices} alat, "
-                f"{result.daily_counts} jumlah harian, {result.eligible_rows} angka wajib KTP, "
-                f"{result.campaigns} target perekaman."
+                gettext(
+                    "Demo dimuat dalam %(seconds)s detik: %(devices)s alat, %(counts)s jumlah "
+                    "harian, %(eligible)s angka wajib KTP, %(campaigns)s target perekaman."
+                )
+                % {
+                    # As before, with a point: the tests strip the time by that pattern.
+                    "seconds": f"{elapsed:.1f}",
+                    "devices": _number(result.devices),
+                    "counts": _number(result.daily_counts),
+                    "eligible": _number(result.eligible_rows),
+                    "campaigns": _number(result.campaigns),
+                }
             )
         )
-        self.stdout.write(f"\nAlat di vendor per {format_day(demo.DEMO_TODAY)}:")
+        today = {"date": format_day(demo.DEMO_TODAY)}
+        self.stdout.write("\n" + gettext("Alat di vendor per %(date)s:") % today)
         for repair in result.repairs:
             self.stdout.write(
                 f"  {repair.device.serial}  {repair.device.sub_district.name}: rusak sejak "
                 f"{format_day(repair.reported_on)}, dikirim ke {repair.vendor.name} "
                 f"{format_day(repair.shipped_on)} ({repair.vendor_reference})"
             )
-        self.stdout.write(f"\nCakupan per {format_day(demo.DEMO_TODAY)}:")
+        self.stdout.write("\n" + gettext("Cakupan per %(date)s:") % today)
         for row in result.coverage.children:
             self.stdout.write(
                 f"  {row.code}  {row.name:<40} {_number(row.recorded):>9} / "
@@ -76,7 +87,9 @@ class Command(BaseCommand):
             host = f"127.0.0.1:{address}"
         else:
             host = address if ":" in address else f"{address}:8000"
-        self.stdout.write(f"\nMasuk di http://{host}/ dengan:")
+        self.stdout.write(
+            "\n" + gettext("Masuk di %(address)s dengan:") % {"address": f"http://{host}/"}
+        )
         for row in logins:
             cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
             self.stdout.write(("  " + "  ".join(cells)).rstrip())

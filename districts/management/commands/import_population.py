@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
+from common.formatting import fmt_int
 from districts.services import PopulationImportError, population_import
 
 
@@ -29,14 +31,23 @@ class Command(BaseCommand):
         try:
             result = population_import(file=file, source=source, dry_run=dry_run)
         except OSError as exc:
-            raise CommandError(f"Berkas {file} tidak dapat dibaca: {exc.strerror}.") from exc
+            raise CommandError(
+                gettext("Berkas %(file)s tidak dapat dibaca: %(reason)s.")
+                % {"file": file, "reason": exc.strerror}
+            ) from exc
         except PopulationImportError as exc:
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(
-                f"Impor dibatalkan, tidak ada data yang disimpan: {len(exc.errors)} kesalahan."
+                gettext("Impor dibatalkan, tidak ada data yang disimpan: %(count)s kesalahan.")
+                % {"count": fmt_int(len(exc.errors))}
             ) from exc
+        summary = {"summary": result.summary()}
         if dry_run:
-            self.stdout.write(f"Uji coba, tidak ada yang disimpan. Akan: {result.summary()}.")
+            self.stdout.write(
+                gettext("Uji coba, tidak ada yang disimpan. Akan: %(summary)s.") % summary
+            )
         else:
-            self.stdout.write(self.style.SUCCESS(f"Jumlah wajib KTP dimuat: {result.summary()}."))
+            self.stdout.write(
+                self.style.SUCCESS(gettext("Jumlah wajib KTP dimuat: %(summary)s.") % summary)
+            )

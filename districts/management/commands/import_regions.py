@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from common.progress import Progress
 from districts.services import regions_import
@@ -14,4 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with Progress.for_command(self, options["verbosity"]) as progress:
             result = regions_import(progress=progress)
-        self.stdout.write(self.style.SUCCESS(f"Wilayah dimuat. {result.summary()}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                gettext("Wilayah dimuat. %(summary)s") % {"summary": result.summary()}
+            )
+        )

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
-from common.formatting import fmt_int
+from common.formatting import fmt_changes, fmt_int
 from common.parsing import FileRefused
 from common.progress import Progress
 from recording.services.counts import CountsRejected
@@ -41,7 +42,10 @@ class Command(BaseCommand):
         try:
             content = file.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Berkas {file} tidak dapat dibaca: {exc.strerror}.") from exc
+            raise CommandError(
+                gettext("Berkas %(file)s tidak dapat dibaca: %(reason)s.")
+                % {"file": file, "reason": exc.strerror}
+            ) from exc
         try:
             with Progress.for_command(self, verbosity) as progress:
                 check = count_file_import(
@@ -55,26 +59,30 @@ class Command(BaseCommand):
         except FileRefused as exc:
             for error in exc.errors:
                 self.stderr.write(error)
-            raise CommandError("Impor dibatalkan, tidak ada data yang disimpan.") from exc
+            raise CommandError(gettext("Impor dibatalkan, tidak ada data yang disimpan.")) from exc
         except CountsRejected as exc:
             self._refused(exc)
-        summary = (
-            f"{fmt_int(check.created)} baru, {fmt_int(check.updated)} diperbarui, "
-            f"{fmt_int(check.unchanged)} tetap"
-        )
+        summary = {"summary": fmt_changes(check.created, check.updated, check.unchanged)}
         for warning in check.warnings:
-            self.stdout.write(f"Peringatan: {warning}")
+            self.stdout.write(_warning(warning))
         if dry_run:
-            self.stdout.write(f"Uji coba, tidak ada yang disimpan. Akan: {summary}.")
+            self.stdout.write(
+                gettext("Uji coba, tidak ada yang disimpan. Akan: %(summary)s.") % summary
+            )
         else:
-            self.stdout.write(self.style.SUCCESS(f"Jumlah harian dimuat: {summary}."))
+            self.stdout.write(
+                self.style.SUCCESS(gettext("Jumlah harian dimuat: %(summary)s.") % summary)
+            )
 
     def _user(self, username: str):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"Pengguna {username} tidak ada.")
+            raise CommandError(gettext("Pengguna %(user)s tidak ada.") % {"user": username})
         if not user.has_perm("recording.add_dailycount"):
-            raise CommandError(f"Pengguna {username} tidak berhak mengisi jumlah harian.")
+            raise CommandError(
+                gettext("Pengguna %(user)s tidak berhak mengisi jumlah harian.")
+                % {"user": username}
+            )
         return user
 
     def _refused(self, exc: CountsRejected):
@@ -83,18 +91,28 @@ class Command(BaseCommand):
             for error in check.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"Impor dibatalkan, tidak ada data yang disimpan: "
-                f"{fmt_int(len(check.errors))} kesalahan."
+                gettext("Impor dibatalkan, tidak ada data yang disimpan: %(count)s kesalahan.")
+                % {"count": fmt_int(len(check.errors))}
             )
         if exc.needs_confirmation:
             for warning in check.warnings:
-                self.stderr.write(f"Peringatan: {warning}")
+                self.stderr.write(_warning(warning))
             raise CommandError(
-                f"Tidak ada yang disimpan: {fmt_int(len(check.warnings))} peringatan. "
-                "Periksa angkanya, lalu jalankan lagi dengan --confirm."
+                gettext(
+                    "Tidak ada yang disimpan: %(count)s peringatan. Periksa angkanya, lalu "
+                    "jalankan lagi dengan --confirm."
+                )
+                % {"count": fmt_int(len(check.warnings))}
             )
         # A row changed or was created by someone else while this file was being saved.
         raise CommandError(
-            "Tidak ada yang disimpan: data berubah selama impor "
-            f"({fmt_int(len(check.conflicts))} baris). Jalankan lagi."
+            gettext(
+                "Tidak ada yang disimpan: data berubah selama impor (%(count)s baris). Jalankan "
+                "lagi."
+            )
+            % {"count": fmt_int(len(check.conflicts))}
         )
+
+
+def _warning(warning) -> str:
+    return gettext("Peringatan: %(warning)s") % {"warning": warning}

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from common.formatting import fmt_int
 from recording.services.imports import count_imports_purge
@@ -19,20 +20,36 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, **options):
         purged = count_imports_purge(dry_run=dry_run)
-        deleted, cleared = fmt_int(purged.deleted), fmt_int(purged.cleared)
-        hours, days = purged.uncommitted_hours, purged.content_days
+        figures = {
+            "deleted": fmt_int(purged.deleted),
+            "cleared": fmt_int(purged.cleared),
+            "hours": fmt_int(purged.uncommitted_hours),
+            "days": fmt_int(purged.content_days),
+        }
         if dry_run:
-            self.stdout.write("Uji coba, tidak ada yang diubah.")
+            self.stdout.write(gettext("Uji coba, tidak ada yang diubah."))
             self.stdout.write(
-                f"Akan dihapus: {deleted} unggahan yang tidak disimpan dalam {hours} jam."
+                gettext(
+                    "Akan dihapus: %(deleted)s unggahan yang tidak disimpan dalam %(hours)s jam."
+                )
+                % figures
             )
             self.stdout.write(
-                f"Akan dikosongkan: isi berkas {cleared} unggahan yang disimpan lebih dari "
-                f"{days} hari lalu."
+                gettext(
+                    "Akan dikosongkan: isi berkas %(cleared)s unggahan yang disimpan lebih dari "
+                    "%(days)s hari lalu."
+                )
+                % figures
             )
             return
-        self.stdout.write(f"Dihapus: {deleted} unggahan yang tidak disimpan dalam {hours} jam.")
         self.stdout.write(
-            f"Dikosongkan: isi berkas {cleared} unggahan yang disimpan lebih dari {days} hari "
-            "lalu; nama berkas, SHA-256, pengunggah dan jumlah barisnya tetap disimpan."
+            gettext("Dihapus: %(deleted)s unggahan yang tidak disimpan dalam %(hours)s jam.")
+            % figures
+        )
+        self.stdout.write(
+            gettext(
+                "Dikosongkan: isi berkas %(cleared)s unggahan yang disimpan lebih dari %(days)s "
+                "hari lalu; nama berkas, SHA-256, pengunggah dan jumlah barisnya tetap disimpan."
+            )
+            % figures
         )

@@ -3,8 +3,10 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from common.days import format_day
+from common.formatting import fmt_int
 from recording.services import alerts
 
 
@@ -13,14 +15,17 @@ def _day(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"Tanggal “{value}” tidak dikenal; gunakan bentuk TTTT-BB-HH, mis. 2012-04-16."
+            gettext(
+                "Tanggal “%(value)s” tidak dikenal; gunakan bentuk TTTT-BB-HH, mis. 2012-04-16."
+            )
+            % {"value": value}
         ) from None
 
 
 def _days(value: str) -> int:
     if not value.isdigit():
         raise argparse.ArgumentTypeError(
-            f"Jumlah hari “{value}” harus bilangan bulat 0 atau lebih."
+            gettext("Jumlah hari “%(value)s” harus bilangan bulat 0 atau lebih.") % {"value": value}
         )
     return int(value)
 
@@ -65,11 +70,19 @@ class Command(BaseCommand):
             as_of=as_of, down_days=down_days, silent_days=silent_days, base_url=base_url
         )
         for digest in sent:
+            line = gettext(
+                "%(down)s alat rusak, %(overdue)s perbaikan terlambat, %(silent)s stasiun diam"
+            ) % {
+                "down": fmt_int(len(digest.down)),
+                "overdue": fmt_int(len(digest.overdue)),
+                "silent": fmt_int(len(digest.silent)),
+            }
             self.stdout.write(
-                f"  {digest.code} {digest.name}: {len(digest.down)} alat rusak, "
-                f"{len(digest.overdue)} perbaikan terlambat, {len(digest.silent)} stasiun diam "
-                f"→ {', '.join(digest.recipients)}"
+                f"  {digest.code} {digest.name}: {line} → {', '.join(digest.recipients)}"
             )
         self.stdout.write(
-            self.style.SUCCESS(f"{len(sent)} email ringkasan terkirim per {format_day(as_of)}.")
+            self.style.SUCCESS(
+                gettext("%(count)s email ringkasan terkirim per %(date)s.")
+                % {"count": fmt_int(len(sent)), "date": format_day(as_of)}
+            )
         )
