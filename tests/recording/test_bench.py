@@ -78,3 +78,15 @@ def test_bench_generates_a_national_set_times_every_level_and_clears_it(terminal
 def test_bench_refuses_too_few_days():
     with pytest.raises(CommandError, match="--days"):
         _bench("--days", "3")
+
+
+def test_bench_without_regions_says_to_import_them_first():
+    SubDistrict.objects.all().delete()  # rolled back with the test
+
+    with pytest.raises(CommandError) as refused:
+        _bench("--days", "8")
+
+    assert str(refused.value) == (
+        "Daftar wilayah masih kosong: jalankan `manage.py import_regions` dulu, lalu bench lagi."
+    )
+    assert not RecordingDevice.objects.exists()

@@ -13,6 +13,7 @@ from devtools.benchmark import (
     bench_generate,
     bench_pages,
 )
+from districts.models import SubDistrict
 from recording.models import RecordingDevice
 
 
@@ -49,6 +50,13 @@ class Command(BaseCommand):
             return
         if options["days"] < 8:
             raise CommandError(gettext("--days harus paling sedikit 8."))
+        if not SubDistrict.objects.exists():
+            raise CommandError(
+                gettext(
+                    "Daftar wilayah masih kosong: jalankan `manage.py import_regions` dulu, "
+                    "lalu bench lagi."
+                )
+            )
         self.stdout.write(f"Basis data: {connection.vendor}")
         existing = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX).exists()
         if not (existing and options["reuse"]):
