@@ -19,6 +19,7 @@ from recording.models import RecordingDevice
 
 OKU_TIMUR = "16.08"
 OKU_SELATAN = "16.09"
+MARTAPURA = "16.08.01"  # a kecamatan of OKU Timur
 SUMSEL = "16"
 ACEH = "11"
 
@@ -94,6 +95,18 @@ def operator_oku_timur(make_user):
 @pytest.fixture
 def operator_oku_selatan(make_user):
     return make_user("op_okuselatan", Role.OPERATOR, OKU_SELATAN)
+
+
+@pytest.fixture
+def operator_martapura(make_user):
+    """An operator of one kecamatan of OKU Timur, not of the regency around it."""
+    return make_user("op_martapura", Role.OPERATOR, MARTAPURA)
+
+
+@pytest.fixture
+def operator_two_regencies(make_user):
+    """An operator assigned to two areas, OKU Timur and OKU Selatan."""
+    return make_user("op_dua", Role.OPERATOR, OKU_TIMUR, OKU_SELATAN)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from districts.choices import Role
 from districts.models import EligiblePopulation
 from recording.choices import DeviceStatus
 from recording.models import DailyCount, DeviceStatusChange
@@ -49,6 +50,37 @@ def test_home_sends_each_user_to_their_area(client, viewer_sumsel, operator_oku_
     assert client.get("/")["Location"] == "/wilayah/16.08/"
     client.force_login(admin_user)
     assert client.get("/")["Location"] == "/wilayah/"
+
+
+def test_a_kecamatan_operator_sees_their_kecamatan_only(client, operator_martapura):
+    client.force_login(operator_martapura)
+    assert client.get("/")["Location"] == "/wilayah/16.08.01/"
+    assert client.get("/wilayah/16.08.01/").status_code == 200
+    for outside in ("/wilayah/16.08/", "/wilayah/16.08.12/", "/wilayah/16/", "/wilayah/"):
+        assert client.get(outside).status_code == 404, outside
+
+
+def test_an_operator_of_two_regencies_sees_both(client, operator_two_regencies):
+    client.force_login(operator_two_regencies)
+    assert client.get("/")["Location"] == "/wilayah/16.08/"
+    for inside in ("/wilayah/16.08/", "/wilayah/16.09/", "/wilayah/16.09.01/"):
+        assert client.get(inside).status_code == 200, inside
+    for outside in ("/wilayah/16.10/", "/wilayah/16/", "/wilayah/"):
+        assert client.get(outside).status_code == 404, outside
+
+
+@pytest.mark.parametrize(
+    "areas, home",
+    [
+        (("16.09.01", "16.08"), "/wilayah/16.08/"),  # a kecamatan, and a regency elsewhere
+        (("16.08", "11"), "/wilayah/11/"),  # a regency, and a province elsewhere
+        (("16.08.01", "16.08", "16"), "/wilayah/16/"),  # nested: the province holds the rest
+    ],
+)
+def test_home_of_a_user_with_several_areas_is_the_widest(client, make_user, areas, home):
+    """Whatever order the assignments were made or the database lists them in."""
+    client.force_login(make_user("campur", Role.VIEWER, *areas))
+    assert client.get("/")["Location"] == home
 
 
 def test_user_without_area_is_told_to_ask_the_admin(client, make_user):
