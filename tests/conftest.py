@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from common import progress
 from districts.choices import Role
@@ -24,6 +25,8 @@ SUMSEL = "16"
 ACEH = "11"
 
 DEMO_PASSWORD = "demo-uji-2012"
+# "Today" for tests that must not depend on the calendar: four days after the demo's story day.
+FROZEN_TODAY = dt.date(2012, 4, 20)
 
 _serials = itertools.count(1)
 
@@ -122,6 +125,19 @@ def viewer_aceh(make_user):
 @pytest.fixture
 def admin_user(make_user):
     return make_user("admin_ektp", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Today is FROZEN_TODAY wherever the app asks (`timezone.localdate()`: the repair rules,
+    the default day of pages and commands), so the test reads the same any day it runs."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return FROZEN_TODAY if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return FROZEN_TODAY
 
 
 @pytest.fixture
