@@ -67,18 +67,6 @@ def test_oku_selatan_complete_and_on_track(loaded):
     assert oku_selatan.required_daily_rate == 0
 
 
-@pytest.mark.parametrize("code", ["", "16", "16.08", "16.08.01"])
-def test_parent_totals_are_the_sums_of_their_children(loaded, code):
-    dashboard = _dashboard(code)
-    total = dashboard.total
-    assert total.recorded == sum(c.recorded for c in dashboard.children)
-    assert total.recorded_last_7_days == sum(c.recorded_last_7_days for c in dashboard.children)
-    if code != "16.08.01":
-        assert total.eligible == sum(c.eligible for c in dashboard.children)
-        assert total.devices_down == sum(c.devices_down for c in dashboard.children)
-    assert dashboard.series[-1].cumulative == total.recorded
-
-
 def test_levels_agree_with_each_other_and_with_the_counts(loaded):
     national = _child(_dashboard(""), "16")
     province = _dashboard("16").total

@@ -108,15 +108,6 @@ def test_counts_after_the_as_of_day_are_not_counted(client, viewer_sumsel, oku_t
     assert response.context["overview"].total.recorded == 2_100
 
 
-def test_parent_total_is_the_sum_of_its_children(client, admin_user, oku_timur_figures):
-    client.force_login(admin_user)
-    for url in ["/wilayah/", "/wilayah/16/", "/wilayah/16.08/"]:
-        overview = client.get(url + "?as_of=2012-04-16").context["overview"]
-        assert overview.total.recorded == sum(c.recorded for c in overview.children) == 2_134
-        assert overview.total.eligible == sum(c.eligible for c in overview.children) == 12_500
-        assert overview.total.devices_down == 1
-
-
 def test_down_station_is_flagged_on_regency_page(client, viewer_sumsel, oku_timur_figures):
     client.force_login(viewer_sumsel)
     html = client.get("/wilayah/16.08/?as_of=2012-04-16").content.decode()
