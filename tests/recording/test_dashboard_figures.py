@@ -8,6 +8,7 @@ from districts.models import Province, Regency, SubDistrict
 from recording.coverage import Coverage, Progress
 from recording.models import DailyCount, DeviceStatusChange
 from recording.selectors.dashboards import area_dashboard
+from recording.services.repairs import repair_return
 
 STORY_DAY = dt.date(2012, 4, 16)
 
@@ -102,9 +103,7 @@ def test_last_seven_days_and_projection(loaded):
 
 def test_a_repaired_device_counts_as_working_again(loaded):
     device = DeviceStatusChange.objects.filter(device__sub_district="16.08.12").first().device
-    DeviceStatusChange.objects.create(
-        device=device, status="operational", effective_on=dt.date(2012, 4, 14)
-    )
+    repair_return(device=device, returned_on=dt.date(2012, 4, 14), user=None)
     dashboard = _dashboard("16.08")
     assert [d.sub_district_code for d in dashboard.down_devices] == ["16.08.20"]
     assert _child(dashboard, "16.08.12").not_reported == 1  # working, and no count that day

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from districts.choices import Role
 from districts.models import EligiblePopulation
-from recording.choices import DeviceStatus
-from recording.models import DailyCount, DeviceStatusChange
+from recording.models import DailyCount, Vendor
+from recording.services.repairs import repair_report_fault, repair_ship
 
 D = dt.date
 
@@ -21,13 +21,14 @@ def oku_timur_figures(make_device):
         sub_district_id="16.08.12", as_of=D(2011, 9, 1), eligible=2_500
     )
     martapura = make_device("16.08.01", serial="MTP-1")
-    bmt = make_device("16.08.12", serial="BMT-1", status=DeviceStatus.AT_VENDOR)
-    DeviceStatusChange.objects.create(
-        device=bmt, status=DeviceStatus.AT_VENDOR, effective_on=D(2012, 4, 2)
-    )
+    bmt = make_device("16.08.12", serial="BMT-1")
     DailyCount.objects.create(device=martapura, date=D(2012, 4, 15), count=1_200)
     DailyCount.objects.create(device=martapura, date=D(2012, 4, 16), count=34)
     DailyCount.objects.create(device=bmt, date=D(2012, 4, 1), count=900)
+    # Broke and went to the vendor on 2 April, through the repair steps as in use.
+    repair_report_fault(device=bmt, reported_on=D(2012, 4, 2), symptom="Mati", user=None)
+    vendor = Vendor.objects.create(name="Konsorsium Uji")
+    repair_ship(device=bmt, shipped_on=D(2012, 4, 2), vendor=vendor, user=None)
     return martapura, bmt
 
 
