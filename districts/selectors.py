@@ -88,10 +88,13 @@ def user_scope(user) -> UserScope:
         return UserScope(codes=(), everywhere=False)
     if user.is_superuser:
         return UserScope(codes=(), everywhere=True)
+    # Widest area first, then by code: the first is the user's home page, and ordering by the
+    # three nullable columns put a kecamatan before a regency on SQLite (NULLs first) but not
+    # on PostgreSQL (NULLs last).
     codes = tuple(
-        a.area_code
-        for a in AreaAssignment.objects.filter(user=user).order_by(
-            "province", "regency", "sub_district"
+        sorted(
+            (a.area_code for a in AreaAssignment.objects.filter(user=user)),
+            key=lambda code: (region_level(code), code),
         )
     )
     return UserScope(codes=codes, everywhere=False)

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from common import progress
 from districts.choices import Role
@@ -19,10 +20,13 @@ from recording.models import RecordingDevice
 
 OKU_TIMUR = "16.08"
 OKU_SELATAN = "16.09"
+MARTAPURA = "16.08.01"  # a kecamatan of OKU Timur
 SUMSEL = "16"
 ACEH = "11"
 
 DEMO_PASSWORD = "demo-uji-2012"
+# "Today" for tests that must not depend on the calendar: four days after the demo's story day.
+FROZEN_TODAY = dt.date(2012, 4, 20)
 
 _serials = itertools.count(1)
 
@@ -97,6 +101,18 @@ def operator_oku_selatan(make_user):
 
 
 @pytest.fixture
+def operator_martapura(make_user):
+    """An operator of one kecamatan of OKU Timur, not of the regency around it."""
+    return make_user("op_martapura", Role.OPERATOR, MARTAPURA)
+
+
+@pytest.fixture
+def operator_two_regencies(make_user):
+    """An operator assigned to two areas, OKU Timur and OKU Selatan."""
+    return make_user("op_dua", Role.OPERATOR, OKU_TIMUR, OKU_SELATAN)
+
+
+@pytest.fixture
 def viewer_sumsel(make_user):
     return make_user("viewer_sumsel", Role.VIEWER, SUMSEL)
 
@@ -109,6 +125,19 @@ def viewer_aceh(make_user):
 @pytest.fixture
 def admin_user(make_user):
     return make_user("admin_ektp", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Today is FROZEN_TODAY wherever the app asks (`timezone.localdate()`: the repair rules,
+    the default day of pages and commands), so the test reads the same any day it runs."""
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return FROZEN_TODAY if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return FROZEN_TODAY
 
 
 @pytest.fixture

@@ -51,3 +51,19 @@ def test_every_message_has_an_english_translation():
     ]
     assert untranslated == []
     assert "fuzzy" not in PO_FILE.read_text(encoding="utf-8")
+
+
+def test_a_regency_dashboard_in_english_shows_english_labels_and_numbers(
+    client, viewer_sumsel, loaded
+):
+    client.force_login(viewer_sumsel)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/wilayah/16.08/?as_of=2012-04-16").content.decode()
+    assert "As of 16 Apr 2012" in html
+    for label in ("Recorded", "Coverage", "Remaining", '<span class="badge progress-late">Late'):
+        assert label in html, label
+    # English digits: a comma between thousands, a point before decimals.
+    for figure in ("442,800", "360,381", "81.4%", "82,419", "5,888"):
+        assert figure in html, figure
+    for indonesian in ("Keadaan per", "Terekam", "360.381", "81,4%"):
+        assert indonesian not in html, indonesian

@@ -60,6 +60,14 @@ def test_a_repair_past_the_vendors_days_is_listed_as_late(loaded, mailoutbox):
     assert "SMS-1608-20-1" not in late
 
 
+def test_without_a_day_the_digest_is_as_of_today(loaded, mailoutbox, frozen_today):
+    output = _send()  # today is 20 April 2012: Buay Madang Timur's repair is 2 days late
+    [message] = mailoutbox
+    assert message.subject.endswith("Kabupaten Ogan Komering Ulu Timur, 20 Apr 2012")
+    assert "seharusnya kembali 18 Apr 2012; terlambat 2 hari" in message.body
+    assert "1 email ringkasan terkirim per 20 Apr 2012." in output
+
+
 @pytest.mark.parametrize(
     "args", [["--as-of", "2012-04-03"], ["--as-of", "2012-04-16", "--down-days", "14"]]
 )

@@ -27,6 +27,7 @@ def _bench(*args, stderr=None) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_bench_generates_a_national_set_times_every_level_and_clears_it(terminal):
     output = _bench("--days", "8", "--runs", "1", stderr=terminal)
 

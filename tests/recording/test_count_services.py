@@ -7,13 +7,14 @@ import pytest
 from django.db import connection
 
 from districts.models import Campaign, EligiblePopulation
-from recording.models import DailyCount, DailyCountRevision, DeviceStatusChange
+from recording.models import DailyCount, DailyCountRevision
 from recording.services.counts import (
     CountRow,
     CountsRejected,
     daily_counts_check,
     daily_counts_save,
 )
+from recording.services.repairs import repair_fix_on_site, repair_replace, repair_report_fault
 
 DAY = dt.date(2012, 4, 16)
 TODAY = dt.date(2012, 4, 20)
@@ -140,12 +141,8 @@ def test_a_confirmation_covers_only_the_warnings_it_was_given_for(make_device):
 
 def test_count_on_a_day_the_device_was_down_needs_confirmation(make_device):
     device = make_device()
-    DeviceStatusChange.objects.create(
-        device=device, status="broken", effective_on=dt.date(2012, 4, 2)
-    )
-    DeviceStatusChange.objects.create(
-        device=device, status="operational", effective_on=dt.date(2012, 4, 10)
-    )
+    repair_report_fault(device=device, reported_on=dt.date(2012, 4, 2), symptom="mati", user=None)
+    repair_fix_on_site(device=device, fixed_on=dt.date(2012, 4, 10), user=None)
     check = daily_counts_check(
         rows=[
             _row(device, 20, date=dt.date(2012, 4, 1), line=1),
@@ -260,9 +257,9 @@ def test_negative_count_and_overlong_note_are_errors_not_crashes(make_device):
 
 def test_count_on_a_retired_device_is_refused(make_device):
     device = make_device(serial="OLD-1")
-    DeviceStatusChange.objects.create(
-        device=device, status="retired", effective_on=dt.date(2012, 4, 10)
-    )
+    # Retired the only way the app retires a device: replaced after a fault.
+    repair_report_fault(device=device, reported_on=dt.date(2012, 4, 10), symptom="mati", user=None)
+    repair_replace(device=device, replaced_on=dt.date(2012, 4, 10), new_serial="NEW-1", user=None)
     _save([_row(device, 10, date=dt.date(2012, 4, 9))])
     with pytest.raises(CountsRejected) as refused:
         _save([_row(device, 10, date=dt.date(2012, 4, 10))])

@@ -8,8 +8,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from recording.models import DeviceStatusChange, RecordingDevice
+from recording.models import RecordingDevice, Vendor
 from recording.services.imports import count_file_read
+from recording.services.repairs import repair_report_fault, repair_ship
 
 DAY = dt.date(2012, 4, 16)
 
@@ -27,7 +28,8 @@ def devices(make_device):
     ]:
         make_device(code, serial=serial, label=f"Meja {serial[-2:]}")
     down = RecordingDevice.objects.get(serial="TIM-RUSAK")
-    DeviceStatusChange.objects.create(device=down, status="at_vendor", effective_on=DAY)
+    repair_report_fault(device=down, reported_on=DAY, symptom="mati", user=None)
+    repair_ship(device=down, shipped_on=DAY, vendor=Vendor.objects.create(name="Uji"), user=None)
     RecordingDevice.objects.filter(serial="TIM-PENSIUN").update(status="retired")
 
 

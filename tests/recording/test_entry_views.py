@@ -21,6 +21,7 @@ from recording.models import (
     DeviceStatusChange,
     RecordingDevice,
 )
+from recording.services.repairs import repair_report_fault
 
 DAY = dt.date(2012, 4, 16)
 YESTERDAY = dt.date(2012, 4, 15)
@@ -460,7 +461,7 @@ def test_a_count_on_a_day_the_device_was_broken_is_a_warning(
     client, operator_oku_timur, oku_devices
 ):
     device = oku_devices["martapura_1"]
-    DeviceStatusChange.objects.create(device=device, status="broken", effective_on=DAY)
+    repair_report_fault(device=device, reported_on=DAY, symptom="mati", user=None)
     client.force_login(operator_oku_timur)
     response = _submit(client, client.get(_url()), {device: "20"})
     assert "Alat SMS-1608-01-1 tercatat rusak pada 16 Apr 2012" in _text(response)

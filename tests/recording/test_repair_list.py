@@ -28,8 +28,8 @@ def grant(user, *codenames):
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
+def today(frozen_today):
+    return frozen_today
 
 
 @pytest.fixture

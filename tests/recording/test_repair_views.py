@@ -6,9 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from common.days import format_day
 from districts.choices import Role
 from recording.models import DeviceStatusChange, RecordingDevice, Repair, Vendor
 from recording.services.repairs import (
@@ -21,7 +19,11 @@ from recording.services.repairs import (
 D = dt.date
 BROKE_ON = D(2012, 4, 2)
 SHIPPED_ON = D(2012, 4, 4)
-TODAY = timezone.localdate
+
+
+@pytest.fixture(autouse=True)
+def _today(frozen_today):
+    """Today is 20 April 2012 (tests/conftest.py), whatever the calendar says."""
 
 
 def _text(response) -> str:
@@ -96,10 +98,10 @@ def test_an_operator_reports_a_fault_in_two_clicks(client, operator_oku_timur, m
 
     form = client.get(_url("device_report_fault", device))  # click 1
     assert form.status_code == 200
-    assert f'value="{TODAY():%Y-%m-%d}"' in form.content.decode()  # today is already filled in
+    assert 'value="2012-04-20"' in form.content.decode()  # today is already filled in
     response = client.post(  # click 2
         _url("device_report_fault", device),
-        {"reported_on": f"{TODAY():%Y-%m-%d}", "symptom": "Pemindai sidik jari mati"},
+        {"reported_on": "2012-04-20", "symptom": "Pemindai sidik jari mati"},
         follow=True,
     )
     assert response.redirect_chain == [(device.get_absolute_url(), 302)]
@@ -110,7 +112,7 @@ def test_an_operator_reports_a_fault_in_two_clicks(client, operator_oku_timur, m
     device.refresh_from_db()
     assert device.status == "broken"
     repair = Repair.objects.get(device=device)
-    assert (repair.reported_on, repair.reported_by) == (TODAY(), operator_oku_timur)
+    assert (repair.reported_on, repair.reported_by) == (D(2012, 4, 20), operator_oku_timur)
 
 
 @pytest.mark.parametrize("action", list(READY))
@@ -180,10 +182,9 @@ def test_a_refused_step_shows_why_and_writes_nothing(client, operator_oku_timur,
     device = _broken(make_device("16.08.01"))
     before = _snapshot()
     client.force_login(operator_oku_timur)
-    tomorrow = TODAY() + dt.timedelta(days=1)
-    response = client.post(_url("device_fix", device), {"fixed_on": f"{tomorrow:%Y-%m-%d}"})
+    response = client.post(_url("device_fix", device), {"fixed_on": "2012-04-21"})
     assert response.status_code == 400
-    assert f"Tanggal perbaikan {format_day(tomorrow)} belum terjadi" in _text(response)
+    assert "Tanggal perbaikan 21 Apr 2012 belum terjadi (hari ini 20 Apr 2012)" in _text(response)
 
     response = client.post(_url("device_return", device), {"returned_on": "2012-04-10"})
     assert response.status_code == 400

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from recording.models import Vendor
 from recording.services.repairs import (
@@ -21,9 +20,8 @@ REPORT = "/vendor/"
 
 
 @pytest.fixture
-def days_ago():
-    today = timezone.localdate()
-    return lambda days: today - dt.timedelta(days=days)
+def days_ago(frozen_today):
+    return lambda days: frozen_today - dt.timedelta(days=days)
 
 
 @pytest.fixture
