@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Sum, prefetch_related_objects
+from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,7 +21,8 @@ from common.days import format_day
 from common.formatting import fmt_int
 from common.pg_copy import NULL, copy_lines, copy_text
 from common.progress import ProgressCallback, progress_iter
-from districts.models import Campaign, EligiblePopulation
+from districts.models import EligiblePopulation
+from districts.selectors import campaign_starts_by_regency
 from recording.choices import DeviceStatus
 from recording.models import (
     CountImport,
@@ -209,16 +210,6 @@ def _status_on(timeline, device_id: int, day: dt.date) -> str:
     return statuses[index] if index >= 0 else DeviceStatus.OPERATIONAL
 
 
-def _campaign_starts(regency_codes: set[str]) -> dict[str, dt.date]:
-    return dict(
-        Campaign.objects.filter(regency__in=regency_codes)
-        .values("regency")
-        .annotate(first=Min("starts_on"))
-        .values_list("regency", "first")
-        .order_by()
-    )
-
-
 def _check_rows(
     rows: list[CountRow],
     today: dt.date,
@@ -227,7 +218,7 @@ def _check_rows(
     progress: ProgressCallback | None = None,
 ) -> list[CountRow]:
     """Rules of a single row and duplicates; returns the rows that passed."""
-    campaign_starts = _campaign_starts({r.device.sub_district.regency_id for r in rows})
+    campaign_starts = campaign_starts_by_regency({r.device.sub_district.regency_id for r in rows})
     seen_lines: dict[tuple[int, dt.date], int] = {}
     valid = []
     for row in progress_iter(rows, progress, CHECK_LABEL, total=len(rows)):
