@@ -39,6 +39,13 @@ def _user_field(label: str) -> models.ForeignKey:
     )
 
 
+def _text(label: str, max_length: int) -> models.CharField:
+    """Optional text typed by a person (a reference, a reason, a place)."""
+    return models.CharField(
+        label, max_length=max_length, blank=True, validators=[validate_no_control_characters]
+    )
+
+
 def _all_null(columns) -> Q:
     return Q(**{f"{column}__isnull": True for column in columns})
 
@@ -231,12 +238,7 @@ class BlankoTransfer(models.Model):
     )
     date = models.DateField(_("tanggal"), validators=[validate_known_day])
     quantity = models.IntegerField(_("jumlah"))
-    reference = models.CharField(
-        _("nomor surat"),
-        max_length=REFERENCE_MAX_LENGTH,
-        blank=True,
-        validators=[validate_no_control_characters],
-    )
+    reference = _text(_("nomor surat"), REFERENCE_MAX_LENGTH)
     created_by = _user_field(_("dicatat oleh"))
     created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
 
@@ -293,18 +295,8 @@ class BlankoMovement(models.Model):
     date = models.DateField(_("tanggal"), validators=[validate_known_day])
     kind = models.CharField(_("jenis"), max_length=12, choices=MovementKind.choices)
     quantity = models.IntegerField(_("jumlah"), help_text=_("Positif masuk, negatif keluar."))
-    reference = models.CharField(
-        _("nomor surat"),
-        max_length=REFERENCE_MAX_LENGTH,
-        blank=True,
-        validators=[validate_no_control_characters],
-    )
-    reason = models.CharField(
-        _("alasan"),
-        max_length=REASON_MAX_LENGTH,
-        blank=True,
-        validators=[validate_no_control_characters],
-    )
+    reference = _text(_("nomor surat"), REFERENCE_MAX_LENGTH)
+    reason = _text(_("alasan"), REASON_MAX_LENGTH)
     report = models.OneToOneField(
         CardReport,
         on_delete=models.PROTECT,
@@ -371,25 +363,16 @@ class HandoutEvent(models.Model):
         validators=[validate_known_day],
         help_text=_("Kosongkan bila jadwal belum ada (mis. menunggu jadwal bupati)."),
     )
-    place = models.CharField(
-        _("tempat"), max_length=200, blank=True, validators=[validate_no_control_characters]
-    )
+    place = _text(_("tempat"), 200)
     planned_count = models.IntegerField(_("jumlah kartu direncanakan"))
-    note = models.CharField(
-        _("keterangan"), max_length=200, blank=True, validators=[validate_no_control_characters]
-    )
+    note = _text(_("keterangan"), 200)
     status = models.CharField(
         _("status"), max_length=10, choices=HandoutStatus.choices, default=HandoutStatus.PLANNED
     )
     held_on = models.DateField(
         _("tanggal terlaksana"), null=True, blank=True, validators=[validate_known_day]
     )
-    postponed_reason = models.CharField(
-        _("alasan ditunda"),
-        max_length=REASON_MAX_LENGTH,
-        blank=True,
-        validators=[validate_no_control_characters],
-    )
+    postponed_reason = _text(_("alasan ditunda"), REASON_MAX_LENGTH)
     created_by = _user_field(_("dicatat oleh"))
     created_at = models.DateTimeField(_("dicatat pada"), default=timezone.now)
     updated_by = _user_field(_("terakhir diubah oleh"))

@@ -98,12 +98,10 @@ class CountRow:
     follow_up: list[str] = field(default_factory=list)
 
 
-@dataclass
-class CountCheck:
-    rows: list[CountRow]
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    conflicts: list[CountRow] = field(default_factory=list)
+class ActionCounts:
+    """How many of a checked batch's `rows` would be created, updated, or left as they are."""
+
+    rows: list
 
     def _count(self, action):
         return sum(1 for r in self.rows if r.action == action)
@@ -119,6 +117,14 @@ class CountCheck:
     @property
     def unchanged(self) -> int:
         return self._count("unchanged")
+
+
+@dataclass
+class CountCheck(ActionCounts):
+    rows: list[CountRow]
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    conflicts: list[CountRow] = field(default_factory=list)
 
     @property
     def fingerprint_digest(self) -> str:
