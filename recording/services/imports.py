@@ -177,15 +177,21 @@ def _text(value: Any) -> str:
     return str(value if value is not None else "").strip()
 
 
-def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | None, list[Problem]]:
-    """One line's values, or its problems. A value with a control character is refused before
-    anything else, and never stored nor repeated in a message."""
-    problems = [
+def control_character_problems(line: int, values: dict[str, Any], columns) -> list[Problem]:
+    """A problem for each of a line's `columns` whose text holds a control character (checked
+    before anything else: such a value is never stored nor repeated in a message)."""
+    return [
         Problem(line, column, problem)
-        for column in COLUMNS
+        for column in columns
         if isinstance(values.get(column), str)
         and (problem := control_character_error(values[column]))
     ]
+
+
+def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | None, list[Problem]]:
+    """One line's values, or its problems. A value with a control character is refused before
+    anything else, and never stored nor repeated in a message."""
+    problems = control_character_problems(line, values, COLUMNS)
     refused = {problem.column for problem in problems}
     date = count = None
     serial = note = ""

@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from common.commands import import_arguments, import_file_bytes, import_user
 from common.formatting import fmt_int
 from common.parsing import FileRefused
 from common.progress import Progress
@@ -19,29 +19,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="CSV or XLSX file, e.g. jumlah_april.csv")
-        parser.add_argument(
-            "--user",
-            help="Username: only devices in this user's area are accepted, and the counts are "
-            "recorded as entered by them. Without it: every device, no user recorded.",
-        )
-        parser.add_argument(
-            "--confirm",
-            action="store_true",
-            help="Save rows that have warnings (over capacity, device down, over eligible).",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check and count only; write nothing."
+        import_arguments(
+            parser,
+            example="jumlah_april.csv",
+            confirm_help="Save rows that have warnings (over capacity, device down, over "
+            "eligible).",
         )
 
     def handle(
         self, *args, file: Path, user: str | None, confirm: bool, dry_run: bool, verbosity, **opts
     ):
-        acting = self._user(user) if user else None
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Berkas {file} tidak dapat dibaca: {exc.strerror}.") from exc
+        acting = import_user(user, "recording.add_dailycount", "jumlah harian") if user else None
+        content = import_file_bytes(file)
         try:
             with Progress.for_command(self, verbosity) as progress:
                 check = count_file_import(
@@ -68,14 +57,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Uji coba, tidak ada yang disimpan. Akan: {summary}.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Jumlah harian dimuat: {summary}."))
-
-    def _user(self, username: str):
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"Pengguna {username} tidak ada.")
-        if not user.has_perm("recording.add_dailycount"):
-            raise CommandError(f"Pengguna {username} tidak berhak mengisi jumlah harian.")
-        return user
 
     def _refused(self, exc: CountsRejected):
         check = exc.check
