@@ -32,6 +32,18 @@ from django.forms import BooleanField, MultiWidget
 from django.test import Client
 from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, path, reverse
 
+from cards.models import (
+    BlankoMovement,
+    BlankoStock,
+    BlankoTransfer,
+    CardReport,
+    CardReportRevision,
+    HandoutEvent,
+    HandoutEventChange,
+)
+from cards.services.blanko import blanko_receipt_record, blanko_transfer_record
+from cards.services.handouts import handout_event_schedule
+from cards.services.reports import ReportRow, card_reports_save
 from districts.choices import Role
 from districts.models import (
     AreaAssignment,
@@ -366,6 +378,14 @@ READ_ONLY = {
     ProvinceDailyTotal,
     DeviceMonthlyTotal,
     AreaMonthlyTotal,
+    # The card journey: written by its services (which check the stock and keep every change).
+    CardReport,
+    CardReportRevision,
+    BlankoStock,
+    BlankoMovement,
+    BlankoTransfer,
+    HandoutEvent,
+    HandoutEventChange,
 }
 # Login-throttling records are created by failed logins only.
 NO_ADD_APPS = {"axes"}
@@ -401,6 +421,14 @@ def _object_and_area(w, model):
             "16.08.01",
         ),
         AreaMonthlyTotal: (lambda: AreaMonthlyTotal.objects.get(area="16.08"), "16.08"),
+        CardReport: (lambda: w.card_report, "16.08"),
+        CardReportRevision: (lambda: w.card_report.revisions.get(), "16.08"),
+        BlankoStock: (lambda: BlankoStock.objects.get(regency="16.08"), "16.08"),
+        BlankoMovement: (lambda: w.receipt, "16.08"),
+        # A transfer is seen by the admins of both sides: here both staff personas' regencies.
+        BlankoTransfer: (lambda: w.transfer, None),
+        HandoutEvent: (lambda: w.handout, "16.08.01"),
+        HandoutEventChange: (lambda: w.handout.changes.get(), "16.08.01"),
     }
     if model in known:
         get, area = known[model]
@@ -671,6 +699,24 @@ def _build_world():
     )
     w.population = EligiblePopulation.objects.create(
         sub_district_id="16.08.01", as_of=dt.date(2011, 10, 1), eligible=10_000
+    )
+    timur, selatan_regency = Regency.objects.get(code="16.08"), Regency.objects.get(code="16.09")
+    w.receipt = blanko_receipt_record(
+        regency=timur, date=DAY - dt.timedelta(days=3), quantity=100, reference="470/1", user=None
+    )
+    w.transfer = blanko_transfer_record(
+        from_regency=timur, to_regency=selatan_regency, date=DAY, quantity=10, user=None
+    )
+    card_reports_save(
+        rows=[ReportRow(line=1, area=timur, date=DAY, figures={"printed": 20})], user=op
+    )
+    w.card_report = CardReport.objects.get(regency=timur)
+    w.handout = handout_event_schedule(
+        sub_district=SubDistrict.objects.get(code="16.08.01"),
+        planned_on=None,
+        planned_count=20,
+        note="menunggu jadwal bupati",
+        user=op,
     )
     # A refused login, so the login-throttling tables (if installed) have a row to open.
     Client().post("/masuk/", {"username": "penyusup", "password": "salah-sekali-2012"})
