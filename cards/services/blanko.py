@@ -40,7 +40,7 @@ def stocks_locked(regency_codes: set[str]) -> dict[str, BlankoStock]:
     BlankoStock.objects.bulk_create(
         [BlankoStock(regency_id=code) for code in codes], ignore_conflicts=True
     )
-    locked = BlankoStock.objects.select_for_update().filter(regency__in=codes).order_by("regency")
+    locked = BlankoStock.objects.select_for_update().filter(regency__in=codes).order_by("pk")
     return {stock.regency_id: stock for stock in locked}
 
 

@@ -178,7 +178,8 @@ def _existing_reports(
         Q(regency__in=regencies) | Q(sub_district__in=sub_districts), date__range=(first, last)
     )
     if lock:
-        queryset = queryset.select_for_update()
+        # Without the default ordering, which would join the (nullable) region tables.
+        queryset = queryset.select_for_update(of=("self",)).order_by("pk")
     return {(report.area_code, report.date): report for report in queryset}
 
 

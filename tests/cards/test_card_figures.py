@@ -39,6 +39,7 @@ def journey(receive, save):
     receive("16.08", 1_000, april(1))
     receive("16.09", 3_000, april(1))
     receive(ACEH_SELATAN, 200, april(1))
+    receive("16.10", 1_000, april(1))  # Ogan Ilir: more blanko than backlog
     blanko_transfer_record(
         from_regency=Regency.objects.get(code="16.09"),
         to_regency=Regency.objects.get(code="16.08"),
@@ -61,6 +62,7 @@ def journey(receive, save):
         row("16.08", april(17), printed=100),  # after as_of: never counted
         row("16.09", april(16), print_ready=2_600, printed=2_000, spoiled=15, suket_issued=0),
         row(ACEH_SELATAN, april(16), print_ready=400, duplicates=2, printed=150, spoiled=0),
+        row("16.10", april(16), print_ready=100, printed=50),
         row("16.08.01", april(15), received=500, handed_out=100),
         row("16.08.01", april(16), handed_out=50),
         row("16.08.02", april(16), received=300),
@@ -129,18 +131,19 @@ def test_the_province_and_the_nation_add_up_their_regencies(journey):
     sumsel, nation = _figures("16"), _figures("")
 
     assert {k: sumsel[k] for k in ("print_ready", "printed", "blanko_stock", "blanko_needed")} == {
-        "print_ready": 4_300,
-        "printed": 3_100,
-        "blanko_stock": 865,  # 380 + 485
-        "blanko_needed": 335,  # 220 + 115: each regency's own shortfall
+        "print_ready": 4_400,  # 1.700 + 2.600 + 100
+        "printed": 3_150,
+        "blanko_stock": 1_815,  # 380 + 485 + 950
+        # 220 + 115 + 0: Ogan Ilir's 900 spare do not print the others' backlog.
+        "blanko_needed": 335,
     }
-    assert sumsel["blanko_days_left"] == 7  # 865 × 28 / 3.135 = 7,7
+    assert sumsel["blanko_days_left"] == 15  # 1.815 × 28 / 3.185 = 15,96
     assert {
         k: nation[k] for k in ("print_ready", "handed_out", "blanko_stock", "blanko_needed")
     } == {
-        "print_ready": 4_700,
+        "print_ready": 4_800,
         "handed_out": 300,
-        "blanko_stock": 915,  # 865 + 50
+        "blanko_stock": 1_865,  # 1.815 + 50
         "blanko_needed": 535,  # 335 + Aceh Selatan's 250 - 50
     }
 
