@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from common.i18n import format_number, gettext_noop
@@ -114,6 +115,8 @@ def parse_date(value: Any) -> dt.date:
 # --- Tables: CSV files and worksheet rows --------------------------------------------------------
 
 CSV_DELIMITERS = (",", ";")
+# The files every import reads: a CSV, or the first worksheet of an XLSX.
+FILE_TYPES = (".csv", ".xlsx")
 # Wider than any count or population file, with room for the columns an office adds for itself.
 MAX_COLUMNS = 100
 # A count or population line is a few hundred characters at most.
@@ -151,6 +154,24 @@ class Table:
         self.rows.append(
             (line, {name: cell for name, cell in zip(self.header, cells, strict=False) if name})
         )
+
+
+def table_file_type(file_name: str) -> str:
+    """`.csv` or `.xlsx` from the file's name; `FileRefused` for any other (an old `.xls` with
+    the way to save it instead)."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix in FILE_TYPES:
+        return suffix
+    if suffix == ".xls":
+        raise FileRefused(
+            [_("Berkas Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV UTF-8.")]
+        )
+    raise FileRefused(
+        [
+            _("Jenis berkas %(type)s tidak dikenal; unggah berkas .csv atau .xlsx.")
+            % {"type": suffix or _("tanpa ekstensi")}
+        ]
+    )
 
 
 def is_blank(value: Any) -> bool:

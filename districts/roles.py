@@ -18,14 +18,29 @@ VIEW_ALL = [
     "recording.view_dailycount",
     "recording.view_repair",
     "recording.view_vendor",
+    "cards.view_cardreport",
+    "cards.view_blankostock",
+    "cards.view_blankomovement",
+    "cards.view_blankotransfer",
+    "cards.view_handoutevent",
+]
+
+CARD_WRITES = [
+    "cards.add_cardreport",
+    "cards.change_cardreport",
+    "cards.add_handoutevent",
+    "cards.change_handoutevent",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VIEWER: VIEW_ALL,
     # Operators report a fault, record a fix on site and a return from the vendor
     # (`add_repair`), for the devices of their areas only (the views check the area).
+    # They also write the card reports and hand-out events of their areas (a regency's
+    # operator: the print office's figures and its kecamatan's; a kecamatan's: only its own).
     Role.OPERATOR: VIEW_ALL
-    + ["recording.add_dailycount", "recording.change_dailycount", "recording.add_repair"],
+    + ["recording.add_dailycount", "recording.change_dailycount", "recording.add_repair"]
+    + CARD_WRITES,
     Role.ADMIN: VIEW_ALL
     + [
         f"{app}.{action}_{model}"
@@ -45,6 +60,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recording.add_vendor",
         "recording.change_vendor",
         "recording.view_devicestatuschange",
+    ]
+    # Admins manage the blanko ledger of their areas (receipts, transfers, corrections and the
+    # reorder point, through the services: the admin site only lists them) and read the audit.
+    + CARD_WRITES
+    + [
+        "cards.add_blankomovement",
+        "cards.change_blankostock",
+        "cards.add_blankotransfer",
+        "cards.view_cardreportrevision",
+        "cards.view_handouteventchange",
     ],
 }
 

@@ -1,12 +1,13 @@
 """Reads about regions and about who may see which area."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 
 from .codes import NATIONAL, area_q, code_in_area, region_level
-from .models import AreaAssignment, Province, Regency, SubDistrict
+from .models import AreaAssignment, Campaign, Province, Regency, SubDistrict
 
 
 class RegionNotFound(LookupError):
@@ -23,6 +24,18 @@ def region_get(code: str):
     if region is None:
         raise RegionNotFound(code)
     return region
+
+
+def campaign_starts_by_regency(regency_codes: set[str]) -> dict[str, dt.date]:
+    """The day each regency's first recording campaign began (no figure of the e-KTP journey,
+    recorded or printed, can be older), for the regencies that have one."""
+    return dict(
+        Campaign.objects.filter(regency__in=regency_codes)
+        .values("regency")
+        .annotate(first=Min("starts_on"))
+        .values_list("regency", "first")
+        .order_by()
+    )
 
 
 def regencies_all():

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "ektp_tracker",
     "districts",
     "recording",
+    "cards",
     # The demo and the national bench data: their commands, not part of the product's rules.
     "devtools",
 ]

@@ -36,6 +36,18 @@ from django.forms import BooleanField, MultiWidget
 from django.test import Client
 from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, path, reverse
 
+from cards.models import (
+    BlankoMovement,
+    BlankoStock,
+    BlankoTransfer,
+    CardReport,
+    CardReportRevision,
+    HandoutEvent,
+    HandoutEventChange,
+)
+from cards.services.blanko import blanko_receipt_record, blanko_transfer_record
+from cards.services.handouts import handout_event_schedule
+from cards.services.reports import ReportRow, card_reports_save
 from districts.choices import Role
 from districts.models import (
     AreaAssignment,
@@ -396,6 +408,58 @@ ADMIN_SITE_CASES: dict[str, Case] = {
 # is the bulk delete of that object: a 200 is the page that refuses (protected rows), a 302
 # without a write is a selection the admin's list does not hold (outside the area).
 ADMIN_CELLS: dict[str, dict[str, tuple[str, str]]] = {
+    # The card journey is written by its services (stock checked, every change kept): the admin
+    # shows it to the admins of its area and never adds, changes or deletes it. The transfer
+    # went from OKU Timur to OKU Selatan, so both regional admins see it.
+    "cards_blankomovement": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
+    "cards_blankostock": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
+    "cards_blankotransfer": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 200", "403 403 403"),
+        "delete": ("403 403 403", "403 403 403"),
+        "history": ("200 200 200", "200 200 200"),
+    },
+    "cards_cardreport": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
+    "cards_cardreportrevision": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
+    "cards_handoutevent": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
+    "cards_handouteventchange": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
     "auth_group": {
         "changelist": ("200 403 403", "302w 403 403"),
         "add": ("200 403 403", "200 403 403"),
@@ -579,6 +643,13 @@ def _admin_object(w, model):
         ProvinceDailyTotal: lambda: ProvinceDailyTotal.objects.get(province="16"),
         DeviceMonthlyTotal: lambda: DeviceMonthlyTotal.objects.get(device=w.devices["ok"]),
         AreaMonthlyTotal: lambda: AreaMonthlyTotal.objects.get(area="16.08"),
+        CardReport: lambda: w.card_report,
+        CardReportRevision: lambda: w.card_report.revisions.get(),
+        BlankoStock: lambda: BlankoStock.objects.get(regency="16.08"),
+        BlankoMovement: lambda: w.receipt,
+        BlankoTransfer: lambda: w.transfer,
+        HandoutEvent: lambda: w.handout,
+        HandoutEventChange: lambda: w.handout.changes.get(),
     }
     if model in known:
         return known[model]()
@@ -800,6 +871,24 @@ def _build_world():
     )
     w.population = EligiblePopulation.objects.create(
         sub_district_id="16.08.01", as_of=dt.date(2011, 10, 1), eligible=10_000
+    )
+    timur, selatan_regency = Regency.objects.get(code="16.08"), Regency.objects.get(code="16.09")
+    w.receipt = blanko_receipt_record(
+        regency=timur, date=DAY - dt.timedelta(days=3), quantity=100, reference="470/1", user=None
+    )
+    w.transfer = blanko_transfer_record(
+        from_regency=timur, to_regency=selatan_regency, date=DAY, quantity=10, user=None
+    )
+    card_reports_save(
+        rows=[ReportRow(line=1, area=timur, date=DAY, figures={"printed": 20})], user=op
+    )
+    w.card_report = CardReport.objects.get(regency=timur)
+    w.handout = handout_event_schedule(
+        sub_district=SubDistrict.objects.get(code="16.08.01"),
+        planned_on=None,
+        planned_count=20,
+        note="menunggu jadwal bupati",
+        user=op,
     )
     # A refused login, so the login-throttling tables (if installed) have a row to open.
     Client().post("/masuk/", {"username": "penyusup", "password": "salah-sekali-2012"})

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Sum, prefetch_related_objects
+from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,7 +21,8 @@ from common.days import format_day
 from common.formatting import fmt_int
 from common.pg_copy import NULL, copy_lines, copy_text
 from common.progress import ProgressCallback, progress_iter
-from districts.models import Campaign, EligiblePopulation
+from districts.models import EligiblePopulation
+from districts.selectors import campaign_starts_by_regency
 from recording.choices import DeviceStatus
 from recording.models import (
     CountImport,
@@ -103,12 +104,10 @@ class CountRow:
     follow_up: list[str] = field(default_factory=list)
 
 
-@dataclass
-class CountCheck:
-    rows: list[CountRow]
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    conflicts: list[CountRow] = field(default_factory=list)
+class ActionCounts:
+    """How many of a checked batch's `rows` would be created, updated, or left as they are."""
+
+    rows: list
 
     def _count(self, action):
         return sum(1 for r in self.rows if r.action == action)
@@ -124,6 +123,14 @@ class CountCheck:
     @property
     def unchanged(self) -> int:
         return self._count("unchanged")
+
+
+@dataclass
+class CountCheck(ActionCounts):
+    rows: list[CountRow]
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    conflicts: list[CountRow] = field(default_factory=list)
 
     @property
     def fingerprint_digest(self) -> str:
@@ -215,16 +222,6 @@ def _status_on(timeline, device_id: int, day: dt.date) -> str:
     return statuses[index] if index >= 0 else DeviceStatus.OPERATIONAL
 
 
-def _campaign_starts(regency_codes: set[str]) -> dict[str, dt.date]:
-    return dict(
-        Campaign.objects.filter(regency__in=regency_codes)
-        .values("regency")
-        .annotate(first=Min("starts_on"))
-        .values_list("regency", "first")
-        .order_by()
-    )
-
-
 def _check_rows(
     rows: list[CountRow],
     today: dt.date,
@@ -233,7 +230,7 @@ def _check_rows(
     progress: ProgressCallback | None = None,
 ) -> list[CountRow]:
     """Rules of a single row and duplicates; returns the rows that passed."""
-    campaign_starts = _campaign_starts({r.device.sub_district.regency_id for r in rows})
+    campaign_starts = campaign_starts_by_regency({r.device.sub_district.regency_id for r in rows})
     seen_lines: dict[tuple[int, dt.date], int] = {}
     valid = []
     for row in progress_iter(rows, progress, CHECK_LABEL, total=len(rows)):

@@ -30,6 +30,7 @@ from common import xlsx_reader
 from common.formatting import fmt_decimal, fmt_int
 from common.parsing import (
     CSV_DELIMITERS,
+    FILE_TYPES,
     CellError,
     FileRefused,
     Table,
@@ -37,6 +38,7 @@ from common.parsing import (
     parse_date,
     parse_whole_number,
     read_csv,
+    table_file_type,
 )
 from common.progress import ProgressCallback, progress_iter
 from districts.selectors import user_scope
@@ -58,7 +60,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # Twice the largest real file (100.000 rows, see `bench_import`): read, stored and previewed in
 # a few seconds. 20 MB of CSV holds 800.000 lines, which took a worker 15 s to read and store.
 MAX_UPLOAD_LINES = 200_000
-FILE_TYPES = (".csv", ".xlsx")
 REQUIRED_COLUMNS = (Column.DATE, Column.DEVICE, Column.COUNT)
 COLUMNS = (*REQUIRED_COLUMNS, Column.NOTE)
 SERIAL_MAX_LENGTH = RecordingDevice._meta.get_field("serial").max_length
@@ -137,26 +138,6 @@ def _collector_paused():
             gc.enable()
 
 
-def _file_type(file_name: str) -> str:
-    suffix = PurePath(file_name).suffix.lower()
-    if suffix in FILE_TYPES:
-        return suffix
-    if suffix == ".xls":
-        raise FileRefused(
-            [
-                gettext(
-                    "Berkas Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau CSV UTF-8."
-                )
-            ]
-        )
-    raise FileRefused(
-        [
-            gettext("Jenis berkas %(type)s tidak dikenal; unggah berkas .csv atau .xlsx.")
-            % {"type": suffix or gettext("tanpa ekstensi")}
-        ]
-    )
-
-
 def upload_file_name(file_name: str) -> str:
     """The name an upload is kept under (no folders, at most 255 characters); `FileRefused` if
     it holds a control character, which the database would refuse or the page hide. (Django
@@ -189,7 +170,7 @@ def count_table_read(*, content: bytes, file_name: str) -> Table:
     CSV: UTF-8 with or without BOM, `,` or `;` between columns. XLSX: the first worksheet, read
     in a child process within the limits of `xlsx_reader`.
     """
-    if _file_type(file_name) == ".xlsx":
+    if table_file_type(file_name) == ".xlsx":
         return xlsx_reader.worksheet_table(
             content, required=REQUIRED_COLUMNS, columns=COLUMNS, seconds=parse_seconds()
         )
@@ -202,15 +183,21 @@ def _text(value: Any) -> str:
     return str(value if value is not None else "").strip()
 
 
-def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | None, list[Problem]]:
-    """One line's values, or its problems. A value with a control character is refused before
-    anything else, and never stored nor repeated in a message."""
-    problems = [
+def control_character_problems(line: int, values: dict[str, Any], columns) -> list[Problem]:
+    """A problem for each of a line's `columns` whose text holds a control character (checked
+    before anything else: such a value is never stored nor repeated in a message)."""
+    return [
         Problem(line, column, problem)
-        for column in COLUMNS
+        for column in columns
         if isinstance(values.get(column), str)
         and (problem := control_character_error(values[column]))
     ]
+
+
+def _line_read(line: int, values: dict[str, Any], parse_day) -> tuple[Line | None, list[Problem]]:
+    """One line's values, or its problems. A value with a control character is refused before
+    anything else, and never stored nor repeated in a message."""
+    problems = control_character_problems(line, values, COLUMNS)
     refused = {problem.column for problem in problems}
     date = count = None
     serial = note = ""
@@ -467,7 +454,7 @@ class CountUploadForm(forms.Form):
         content = upload.read()
         self.lines = 0
         try:
-            if _file_type(upload.name) == ".csv":
+            if table_file_type(upload.name) == ".csv":
                 # Counted from the line ends (`\n`, `\r\n` or `\r`, less the header) before
                 # anything is read; the header is read from the first lines only.
                 self.lines = max(content.count(b"\n"), content.count(b"\r")) - 1

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
+from common.commands import import_arguments, import_file_bytes, import_user
 from common.formatting import fmt_changes, fmt_int
 from common.parsing import FileRefused
 from common.progress import Progress
@@ -20,32 +20,26 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="CSV or XLSX file, e.g. jumlah_april.csv")
-        parser.add_argument(
-            "--user",
-            help="Username: only devices in this user's area are accepted, and the counts are "
-            "recorded as entered by them. Without it: every device, no user recorded.",
-        )
-        parser.add_argument(
-            "--confirm",
-            action="store_true",
-            help="Save rows that have warnings (over capacity, device down, over eligible).",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check and count only; write nothing."
+        import_arguments(
+            parser,
+            example="jumlah_april.csv",
+            confirm_help="Save rows that have warnings (over capacity, device down, over "
+            "eligible).",
         )
 
     def handle(
         self, *args, file: Path, user: str | None, confirm: bool, dry_run: bool, verbosity, **opts
     ):
-        acting = self._user(user) if user else None
-        try:
-            content = file.read_bytes()
-        except OSError as exc:
-            raise CommandError(
-                gettext("Berkas %(file)s tidak dapat dibaca: %(reason)s.")
-                % {"file": file, "reason": exc.strerror}
-            ) from exc
+        acting = (
+            import_user(
+                user,
+                "recording.add_dailycount",
+                gettext_lazy("Pengguna %(user)s tidak berhak mengisi jumlah harian."),
+            )
+            if user
+            else None
+        )
+        content = import_file_bytes(file)
         try:
             with Progress.for_command(self, verbosity) as progress:
                 check = count_file_import(
@@ -73,17 +67,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(gettext("Jumlah harian dimuat: %(summary)s.") % summary)
             )
-
-    def _user(self, username: str):
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(gettext("Pengguna %(user)s tidak ada.") % {"user": username})
-        if not user.has_perm("recording.add_dailycount"):
-            raise CommandError(
-                gettext("Pengguna %(user)s tidak berhak mengisi jumlah harian.")
-                % {"user": username}
-            )
-        return user
 
     def _refused(self, exc: CountsRejected):
         check = exc.check

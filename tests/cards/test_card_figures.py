@@ -1,0 +1,174 @@
+"""The card journey's figures on hand-worked data: every expected number is worked out by hand
+in the comments and written as a literal."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from cards.selectors import card_figures, child_codes
+from cards.services.blanko import blanko_transfer_record
+from districts.models import Regency
+from tests.cards.conftest import row
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2012, 4, 16)
+ACEH_SELATAN, ACEH_KEC = "11.01", "11.01.01"
+ADDITIVE = [
+    "print_ready",
+    "duplicates",
+    "failed",
+    "printed",
+    "spoiled",
+    "suket_issued",
+    "received",
+    "handed_out",
+    "print_ready_backlog",
+    "awaiting_handout",
+    "at_kecamatan",
+    "blanko_stock",
+    "blanko_used_28_days",
+    "blanko_needed",
+]
+
+
+@pytest.fixture
+def journey(receive, save):
+    april = lambda day: dt.date(2012, 4, day)  # noqa: E731
+    receive("16.08", 1_000, april(1))
+    receive("16.09", 3_000, april(1))
+    receive(ACEH_SELATAN, 200, april(1))
+    receive("16.10", 1_000, april(1))  # Ogan Ilir: more blanko than backlog
+    blanko_transfer_record(
+        from_regency=Regency.objects.get(code="16.09"),
+        to_regency=Regency.objects.get(code="16.08"),
+        date=april(10),
+        quantity=500,
+        user=None,
+    )
+    save(
+        row(
+            "16.08",
+            april(15),
+            print_ready=1_500,
+            duplicates=10,
+            failed=5,
+            printed=800,
+            spoiled=20,
+            suket_issued=30,
+        ),
+        row("16.08", april(16), print_ready=200, printed=300, spoiled=0),
+        row("16.08", april(17), printed=100),  # after as_of: never counted
+        row("16.09", april(16), print_ready=2_600, printed=2_000, spoiled=15, suket_issued=0),
+        row(ACEH_SELATAN, april(16), print_ready=400, duplicates=2, printed=150, spoiled=0),
+        row("16.10", april(16), print_ready=100, printed=50),
+        row("16.08.01", april(15), received=500, handed_out=100),
+        row("16.08.01", april(16), handed_out=50),
+        row("16.08.02", april(16), received=300),
+        row("16.08.02", april(17), handed_out=300),  # after as_of
+        row("16.09.01", april(16), received=1_200, handed_out=0),
+        row(ACEH_KEC, april(16), received=150, handed_out=150),
+    )
+
+
+def _figures(area: str) -> dict:
+    return dataclasses.asdict(card_figures(area=area, as_of=AS_OF))
+
+
+def test_a_regency_adds_up_its_reports_and_its_ledger(journey):
+    assert _figures("16.08") == {
+        "print_ready": 1_700,  # 1.500 + 200
+        "duplicates": 10,
+        "failed": 5,
+        "printed": 1_100,  # 800 + 300
+        "spoiled": 20,
+        "suket_issued": 30,
+        "received": 800,  # 500 + 300 at its kecamatan
+        "handed_out": 150,  # 100 + 50
+        "print_ready_backlog": 600,  # 1.700 - 1.100
+        "awaiting_handout": 950,  # 1.100 - 150
+        "at_kecamatan": 650,  # 800 - 150
+        "blanko_stock": 380,  # 1.000 + 500 in - 820 - 300 used
+        "blanko_used_28_days": 1_120,
+        "blanko_daily_use": 40.0,  # 1.120 / 28
+        "blanko_days_left": 9,  # 380 / 40 = 9,5
+        "blanko_needed": 220,  # 600 - 380
+    }
+
+
+def test_oku_selatan_has_printed_2000_and_handed_out_none(journey):
+    figures = _figures("16.09")
+
+    assert (figures["printed"], figures["handed_out"], figures["awaiting_handout"]) == (
+        2_000,
+        0,
+        2_000,
+    )
+    assert figures["blanko_stock"] == 485  # 3.000 - 500 lent - 2.015 used
+    assert figures["blanko_days_left"] == 6  # 485 × 28 / 2.015 = 6,7
+    assert figures["blanko_needed"] == 115  # backlog 600 - 485
+
+
+def test_a_kecamatan_has_only_its_own_cards(journey):
+    assert _figures("16.08.01") == {
+        **dict.fromkeys(["print_ready", "duplicates", "failed", "printed", "spoiled"]),
+        "suket_issued": None,
+        "received": 500,
+        "handed_out": 150,
+        "print_ready_backlog": None,
+        "awaiting_handout": 350,
+        "at_kecamatan": 350,
+        "blanko_stock": None,
+        "blanko_used_28_days": None,
+        "blanko_daily_use": None,
+        "blanko_days_left": None,
+        "blanko_needed": None,
+    }
+
+
+def test_the_province_and_the_nation_add_up_their_regencies(journey):
+    sumsel, nation = _figures("16"), _figures("")
+
+    assert {k: sumsel[k] for k in ("print_ready", "printed", "blanko_stock", "blanko_needed")} == {
+        "print_ready": 4_400,  # 1.700 + 2.600 + 100
+        "printed": 3_150,
+        "blanko_stock": 1_815,  # 380 + 485 + 950
+        # 220 + 115 + 0: Ogan Ilir's 900 spare do not print the others' backlog.
+        "blanko_needed": 335,
+    }
+    assert sumsel["blanko_days_left"] == 15  # 1.815 × 28 / 3.185 = 15,96
+    assert {
+        k: nation[k] for k in ("print_ready", "handed_out", "blanko_stock", "blanko_needed")
+    } == {
+        "print_ready": 4_800,
+        "handed_out": 300,
+        "blanko_stock": 1_865,  # 1.815 + 50
+        "blanko_needed": 535,  # 335 + Aceh Selatan's 250 - 50
+    }
+
+
+@pytest.mark.parametrize("area", ["", "16", "11", "16.08", "16.09"])
+def test_every_parent_is_the_sum_of_its_children(journey, area):
+    parent = _figures(area)
+    children = [_figures(code) for code in child_codes(area)]
+    # Below a regency only the kecamatan's own figures exist.
+    fields = ADDITIVE if len(area) < 5 else ["received", "handed_out", "at_kecamatan"]
+
+    assert {f: parent[f] for f in fields} == {f: sum(c[f] for c in children) for f in fields}
+    assert parent["received"] > 0
+
+
+def test_without_printing_in_four_weeks_days_left_is_not_computable(receive):
+    receive("16.08", 1_000, dt.date(2012, 3, 1))
+
+    figures = _figures("16.08")
+
+    assert (figures["blanko_stock"], figures["blanko_days_left"]) == (1_000, None)
+    assert figures["blanko_daily_use"] == 0
+
+
+@pytest.mark.parametrize("area", ["", "16", "16.08", "16.08.01"])
+def test_figures_take_a_fixed_number_of_queries(journey, area, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        card_figures(area=area, as_of=AS_OF)
