@@ -11,12 +11,12 @@ transferred.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Left
 
 from cards.choices import FIGURE_COLUMNS, REGENCY_COLUMNS, MovementKind
 from cards.models import BlankoMovement, CardReport
-from districts.codes import area_q, region_level
+from districts.codes import CHILD_CODE_LENGTH, area_q, region_level
 from districts.models import Province, Regency, SubDistrict
 
 # The blanko use rate is the average of the last four weeks: long enough to smooth a day
@@ -65,8 +65,9 @@ def _regency_sum(queryset, expression) -> Subquery:
     )
 
 
-def _blanko_needed(area: str, as_of: dt.date) -> int:
-    """The print-ready records not printed that each regency's stock cannot cover, summed."""
+def _shortfalls(area: str, as_of: dt.date):
+    """Regencies of `area` with the print-ready records not printed that their stock cannot
+    cover (`shortfall`)."""
     reports = CardReport.objects.filter(regency__isnull=False, date__lte=as_of).order_by()
     movements = BlankoMovement.objects.filter(date__lte=as_of).order_by()
     shortfall = Greatest(
@@ -74,60 +75,50 @@ def _blanko_needed(area: str, as_of: dt.date) -> int:
         - _regency_sum(movements, "quantity"),
         Value(0),
     )
-    return (
-        Regency.objects.filter(area_q(area, "code"))
-        .annotate(shortfall=shortfall)
-        .aggregate(total=Coalesce(Sum("shortfall"), 0))["total"]
-    )
+    return Regency.objects.filter(area_q(area, "code")).annotate(shortfall=shortfall).order_by()
 
 
-def card_figures(*, area: str, as_of: dt.date) -> CardFigures:
-    """The figures of `area` (a region code, "" for the nation) up to and including `as_of`.
-
-    Three queries whatever the area or the number of reports.
-    """
-    is_kecamatan = region_level(area) == 3
+def _report_totals(area: str, as_of: dt.date) -> tuple[Q, Q, dict]:
+    """The rows of the regency and kecamatan reports of `area`, and the sum of each column
+    over the rows of its level (as aggregate expressions)."""
     regency_rows = Q(regency__isnull=False) & area_q(area, "regency__code")
     kecamatan_rows = Q(sub_district__isnull=False) & area_q(area, "sub_district__code")
-    totals = (
-        CardReport.objects.filter(date__lte=as_of)
-        .filter(regency_rows | kecamatan_rows)
-        .aggregate(
-            **{
-                column: _total(
-                    column, regency_rows if column in REGENCY_COLUMNS else kecamatan_rows
-                )
-                for column in FIGURE_COLUMNS
-            }
-        )
-    )
-    received, handed_out = totals["received"], totals["handed_out"]
-    if is_kecamatan:
-        # A kecamatan has no print office nor blanko: its cards waiting are those it received.
-        return CardFigures(
-            **dict.fromkeys(REGENCY_COLUMNS),
-            received=received,
-            handed_out=handed_out,
-            print_ready_backlog=None,
-            awaiting_handout=received - handed_out,
-            at_kecamatan=received - handed_out,
-            blanko_stock=None,
-            blanko_used_28_days=None,
-            blanko_daily_use=None,
-            blanko_days_left=None,
-            blanko_needed=None,
-        )
+    sums = {
+        column: _total(column, regency_rows if column in REGENCY_COLUMNS else kecamatan_rows)
+        for column in FIGURE_COLUMNS
+    }
+    return regency_rows, kecamatan_rows, sums
+
+
+def _blanko_sums(as_of: dt.date) -> dict:
     window_start = as_of - dt.timedelta(days=USE_WINDOW_DAYS - 1)
-    blanko = (
-        BlankoMovement.objects.filter(area_q(area, "regency__code"), date__lte=as_of)
-        .order_by()
-        .aggregate(
-            stock=_total("quantity", Q()),
-            used=_total(F("quantity") * -1, Q(kind=MovementKind.USE, date__gte=window_start)),
-        )
+    return {
+        "stock": _total("quantity", Q()),
+        "used": _total(F("quantity") * -1, Q(kind=MovementKind.USE, date__gte=window_start)),
+    }
+
+
+def _kecamatan_figures(totals: dict) -> CardFigures:
+    """A kecamatan has no print office nor blanko: its cards waiting are those it received."""
+    received, handed_out = totals["received"], totals["handed_out"]
+    return CardFigures(
+        **dict.fromkeys(REGENCY_COLUMNS),
+        received=received,
+        handed_out=handed_out,
+        print_ready_backlog=None,
+        awaiting_handout=received - handed_out,
+        at_kecamatan=received - handed_out,
+        blanko_stock=None,
+        blanko_used_28_days=None,
+        blanko_daily_use=None,
+        blanko_days_left=None,
+        blanko_needed=None,
     )
+
+
+def _regency_figures(totals: dict, blanko: dict, needed: int) -> CardFigures:
+    received, handed_out = totals["received"], totals["handed_out"]
     stock, used = blanko["stock"], blanko["used"]
-    daily_use = used / USE_WINDOW_DAYS
     return CardFigures(
         **{column: totals[column] for column in REGENCY_COLUMNS},
         received=received,
@@ -137,11 +128,84 @@ def card_figures(*, area: str, as_of: dt.date) -> CardFigures:
         at_kecamatan=received - handed_out,
         blanko_stock=stock,
         blanko_used_28_days=used,
-        blanko_daily_use=daily_use,
+        blanko_daily_use=used / USE_WINDOW_DAYS,
         # No printing in four weeks: the stock lasts for ever, which is no number of days.
         blanko_days_left=stock * USE_WINDOW_DAYS // used if used else None,
-        blanko_needed=_blanko_needed(area, as_of),
+        blanko_needed=needed,
     )
+
+
+def card_figures(*, area: str, as_of: dt.date) -> CardFigures:
+    """The figures of `area` (a region code, "" for the nation) up to and including `as_of`.
+
+    Three queries whatever the area or the number of reports.
+    """
+    regency_rows, kecamatan_rows, sums = _report_totals(area, as_of)
+    totals = (
+        CardReport.objects.filter(date__lte=as_of)
+        .filter(regency_rows | kecamatan_rows)
+        .order_by()
+        .aggregate(**sums)
+    )
+    if region_level(area) == 3:
+        return _kecamatan_figures(totals)
+    blanko = (
+        BlankoMovement.objects.filter(area_q(area, "regency__code"), date__lte=as_of)
+        .order_by()
+        .aggregate(**_blanko_sums(as_of))
+    )
+    needed = _shortfalls(area, as_of).aggregate(total=Coalesce(Sum("shortfall"), 0))["total"]
+    return _regency_figures(totals, blanko, needed)
+
+
+def _grouped(queryset, child, sums: dict) -> dict[str, dict]:
+    """`sums` per child code (`child`, an expression on the rows), in one query."""
+    return {
+        row.pop("child"): row
+        for row in queryset.annotate(child=child).values("child").annotate(**sums).order_by()
+    }
+
+
+def card_figures_by_child(
+    *, area: str, as_of: dt.date, codes: list[str] | None = None
+) -> dict[str, CardFigures]:
+    """The figures of each child of `area` (provinces, regencies or kecamatan) as of the day,
+    by child code: three queries grouped by the child's code, whatever the number of children;
+    none below a kecamatan. Each child's figures equal `card_figures` of that child. `codes`:
+    the children's codes when the caller has them (else one more query reads them).
+    """
+    level = region_level(area)
+    if level == 3:
+        return {}
+    length = CHILD_CODE_LENGTH[level]
+    codes = child_codes(area) if codes is None else codes
+    regency_rows, kecamatan_rows, sums = _report_totals(area, as_of)
+    reports = CardReport.objects.filter(date__lte=as_of).filter(regency_rows | kecamatan_rows)
+    # Regency rows carry their code in `regency`, kecamatan rows in `sub_district`; a child's
+    # code is the start of either.
+    child = Left(Coalesce("regency_id", "sub_district_id"), length, output_field=CharField())
+    totals = _grouped(reports, child, sums)
+    empty = dict.fromkeys(FIGURE_COLUMNS, 0)
+    if level == 2:
+        return {code: _kecamatan_figures(totals.get(code, empty)) for code in codes}
+    blanko = _grouped(
+        BlankoMovement.objects.filter(area_q(area, "regency__code"), date__lte=as_of),
+        Left("regency_id", length, output_field=CharField()),
+        _blanko_sums(as_of),
+    )
+    needed = _grouped(
+        _shortfalls(area, as_of),
+        Left("code", length, output_field=CharField()),
+        {"total": Coalesce(Sum("shortfall"), 0)},
+    )
+    return {
+        code: _regency_figures(
+            totals.get(code, empty),
+            blanko.get(code, {"stock": 0, "used": 0}),
+            needed.get(code, {"total": 0})["total"],
+        )
+        for code in codes
+    }
 
 
 def child_codes(area: str) -> list[str]:

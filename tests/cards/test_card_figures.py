@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cards.selectors import card_figures, child_codes
+from cards.selectors import card_figures, card_figures_by_child, child_codes
 from cards.services.blanko import blanko_transfer_record
 from districts.models import Regency
 from tests.cards.conftest import row
@@ -172,3 +172,63 @@ def test_without_printing_in_four_weeks_days_left_is_not_computable(receive):
 def test_figures_take_a_fixed_number_of_queries(journey, area, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         card_figures(area=area, as_of=AS_OF)
+
+
+def _by_child(area: str) -> dict[str, dict]:
+    return {
+        code: dataclasses.asdict(figures)
+        for code, figures in card_figures_by_child(area=area, as_of=AS_OF).items()
+    }
+
+
+def test_grouped_figures_of_south_sumatras_regencies(journey):
+    children = _by_child("16")
+
+    oku_timur, oku_selatan = children["16.08"], children["16.09"]
+    assert (oku_timur["print_ready"], oku_timur["printed"], oku_timur["handed_out"]) == (
+        1_700,  # 1.500 + 200
+        1_100,  # 800 + 300; the 100 of 17 April come after the day
+        150,  # 100 + 50 at 16.08.01
+    )
+    assert (oku_timur["blanko_stock"], oku_timur["blanko_days_left"]) == (380, 9)
+    assert oku_timur["blanko_needed"] == 220
+    assert (
+        oku_selatan["printed"],
+        oku_selatan["handed_out"],
+        oku_selatan["awaiting_handout"],
+    ) == (2_000, 0, 2_000)
+    # A regency without any report: zeros, and no days left without printing.
+    assert children["16.01"]["printed"] == 0 and children["16.01"]["blanko_days_left"] is None
+
+
+def test_grouped_figures_of_a_regencys_kecamatan(journey):
+    children = _by_child("16.08")
+
+    assert (children["16.08.01"]["received"], children["16.08.01"]["awaiting_handout"]) == (
+        500,
+        350,  # 500 - 150
+    )
+    assert children["16.08.02"]["awaiting_handout"] == 300  # its 300 handed out on the 17th
+    assert children["16.08.03"]["received"] == 0
+    assert children["16.08.01"]["printed"] is None  # a kecamatan does not print
+
+
+@pytest.mark.parametrize("area", ["", "16", "11", "16.08", "16.09"])
+def test_grouped_figures_equal_each_childs_own_and_add_up_to_the_parent(journey, area):
+    children = _by_child(area)
+    parent = _figures(area)
+    fields = ADDITIVE if len(area) < 5 else ["received", "handed_out", "at_kecamatan"]
+
+    assert list(children) == child_codes(area)
+    assert children == {code: _figures(code) for code in child_codes(area)}
+    assert {f: parent[f] for f in fields} == {
+        f: sum(c[f] for c in children.values()) for f in fields
+    }
+
+
+@pytest.mark.parametrize("area, queries", [("", 4), ("16", 4), ("16.08", 2), ("16.08.01", 0)])
+def test_grouped_figures_take_a_fixed_number_of_queries(
+    journey, area, queries, django_assert_num_queries
+):
+    with django_assert_num_queries(queries):
+        card_figures_by_child(area=area, as_of=AS_OF)
