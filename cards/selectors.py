@@ -46,6 +46,13 @@ class CardFigures:
     blanko_days_left: int | None
     blanko_needed: int | None
 
+    @property
+    def call_back(self) -> int | None:
+        """Residents to call back: their recording came back a duplicate or failed."""
+        if self.duplicates is None:
+            return None
+        return self.duplicates + self.failed
+
 
 def _total(column: str, where: Q) -> Coalesce:
     return Coalesce(Sum(column, filter=where), 0)

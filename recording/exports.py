@@ -9,11 +9,12 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from common.downloads import csv_download, xlsx_table_download
 from common.formatting import fmt_day
 from recording.choices import DeviceStatus
-from recording.coverage import Coverage, Dashboard, DeviceCoverage
+from recording.coverage import Coverage, Dashboard, DeviceCoverage, coverage_percent
 from recording.tables.dashboards import AreaCoverageTable, DeviceCoverageTable
 
 FORMATS = ("csv", "xlsx")
@@ -31,9 +32,31 @@ KEYS = (
     "devices",
     "devices_down",
     "last_report",
+    # The card journey after recording (cards app), appended so older consumers keep working.
+    "print_ready_backlog",
+    "printed",
+    "handed_out",
+    "awaiting_handout",
+    "card_coverage_percent",
+    "suket_issued",
+    "blanko_stock",
+    "blanko_days_left",
 )
+CARD_KEYS = KEYS[KEYS.index("print_ready_backlog") :]
+
+CARD_LABELS = {
+    "print_ready_backlog": _("Siap cetak belum dicetak"),
+    "printed": _("Dicetak"),
+    "handed_out": _("Diserahkan"),
+    "awaiting_handout": _("Belum diserahkan"),
+    "card_coverage_percent": _("Cakupan kartu diserahkan"),
+    "suket_issued": _("Suket diterbitkan"),
+    "blanko_stock": _("Stok blanko"),
+    "blanko_days_left": _("Sisa hari blanko"),
+}
 
 PERCENT_FORMAT = "0.0%"
+PERCENT_KEYS = ("coverage_percent", "card_coverage_percent")
 
 
 def area_row(c: Coverage) -> dict:
@@ -72,9 +95,31 @@ def device_row(d: DeviceCoverage) -> dict:
     }
 
 
-def export_rows(dashboard: Dashboard) -> list[dict]:
+def card_values(figures, eligible: int) -> dict:
+    """The card journey's keys of a row from its `CardFigures` (None: a device, which has
+    none); empty where the level has no such figure or it cannot be computed."""
+    if figures is None:
+        return dict.fromkeys(CARD_KEYS)
+    return {
+        "print_ready_backlog": figures.print_ready_backlog,
+        "printed": figures.printed,
+        "handed_out": figures.handed_out,
+        "awaiting_handout": figures.awaiting_handout,
+        "card_coverage_percent": coverage_percent(figures.handed_out, eligible),
+        "suket_issued": figures.suket_issued,
+        "blanko_stock": figures.blanko_stock,
+        "blanko_days_left": figures.blanko_days_left,
+    }
+
+
+def export_rows(dashboard: Dashboard, cards: dict | None = None) -> list[dict]:
+    """One row per child; `cards`: the children's card figures by code."""
+    cards = cards or {}
     return [
-        device_row(c) if isinstance(c, DeviceCoverage) else area_row(c) for c in dashboard.children
+        {**device_row(c), **card_values(None, 0)}
+        if isinstance(c, DeviceCoverage)
+        else {**area_row(c), **card_values(cards.get(c.code), c.eligible)}
+        for c in dashboard.children
     ]
 
 
@@ -85,7 +130,8 @@ def _devices_level(dashboard: Dashboard) -> bool:
 def labels(*, devices: bool) -> dict[str, str]:
     """The page's column headings for each export key."""
     columns = AreaCoverageTable.base_columns
-    result = {key: str(columns[key].verbose_name) for key in KEYS}
+    result = {key: str(columns[key].verbose_name) for key in KEYS if key not in CARD_KEYS}
+    result.update({key: str(label) for key, label in CARD_LABELS.items()})
     if devices:
         result["code"] = str(DeviceCoverageTable.base_columns["serial"].verbose_name)
         result["name"] = str(DeviceCoverageTable.base_columns["label"].verbose_name)
@@ -96,24 +142,27 @@ def filename(dashboard: Dashboard, as_of: dt.date, extension: str) -> str:
     return f"cakupan-{dashboard.total.code or 'indonesia'}-{as_of.isoformat()}.{extension}"
 
 
-def csv_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
+def csv_response(
+    dashboard: Dashboard, *, as_of: dt.date, cards: dict | None = None
+) -> HttpResponse:
     return csv_download(
         filename=filename(dashboard, as_of, "csv"),
         header=KEYS,
-        rows=([row[key] for key in KEYS] for row in export_rows(dashboard)),
+        rows=([row[key] for key in KEYS] for row in export_rows(dashboard, cards)),
     )
 
 
 def _xlsx_values(row: dict) -> list:
     # Excel shows 0.814 as 81,4% in an Indonesian locale.
-    percent = row["coverage_percent"]
     return [
-        percent / 100 if key == "coverage_percent" and percent is not None else row[key]
+        row[key] / 100 if key in PERCENT_KEYS and row[key] is not None else row.get(key)
         for key in KEYS
     ]
 
 
-def xlsx_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
+def xlsx_response(
+    dashboard: Dashboard, *, as_of: dt.date, cards: dict | None = None, card_total=None
+) -> HttpResponse:
     total = dashboard.total
     area = f"{total.name} ({total.code})" if total.code else total.name
     return xlsx_table_download(
@@ -122,16 +171,30 @@ def xlsx_response(dashboard: Dashboard, *, as_of: dt.date) -> HttpResponse:
         title=gettext("Cakupan perekaman e-KTP: %(area)s, keadaan per %(day)s")
         % {"area": area, "day": fmt_day(as_of, "j M Y")},
         labels=labels(devices=_devices_level(dashboard)),
-        rows=map(_xlsx_values, export_rows(dashboard)),
-        total=_xlsx_values({**area_row(total), "name": gettext("Jumlah")}),
-        number_formats={"coverage_percent": PERCENT_FORMAT},
+        rows=map(_xlsx_values, export_rows(dashboard, cards)),
+        total=_xlsx_values(
+            {
+                **area_row(total),
+                **card_values(card_total, total.eligible),
+                "name": gettext("Jumlah"),
+            }
+        ),
+        number_formats=dict.fromkeys(PERCENT_KEYS, PERCENT_FORMAT),
         wide={"name"},
     )
 
 
-def export_response(dashboard: Dashboard, *, export_format: str, as_of: dt.date) -> HttpResponse:
+def export_response(
+    dashboard: Dashboard,
+    *,
+    export_format: str,
+    as_of: dt.date,
+    cards: dict | None = None,
+    card_total=None,
+) -> HttpResponse:
+    """`cards`: the children's `CardFigures` by code; `card_total`: the area's."""
     if export_format == "csv":
-        return csv_response(dashboard, as_of=as_of)
+        return csv_response(dashboard, as_of=as_of, cards=cards)
     if export_format == "xlsx":
-        return xlsx_response(dashboard, as_of=as_of)
+        return xlsx_response(dashboard, as_of=as_of, cards=cards, card_total=card_total)
     raise ValueError(export_format)

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from cards.selectors import card_figures, card_figures_by_child
 from common.days import default_day
 from common.downloads import unknown_format_response
 from districts.codes import NATIONAL, region_level
 from districts.selectors import region_crumbs, user_scope
 from recording import charts, exports
-from recording.coverage import Coverage
+from recording.coverage import Coverage, coverage_percent
 from recording.forms import AsOfForm
 from recording.selectors.counts import device_count_history, device_recent_counts, device_total
 from recording.selectors.dashboards import (
@@ -76,10 +77,32 @@ def region(request, code: str = NATIONAL):
     if as_of is None:
         return render(request, "recording/region.html", context, status=400)
     dashboard = area_dashboard(region=region_obj, code=code, as_of=as_of)
+    cards = _card_context(dashboard, code=code, level=level, as_of=as_of)
     if export_format:
-        return exports.export_response(dashboard, export_format=export_format, as_of=as_of)
+        return exports.export_response(
+            dashboard,
+            export_format=export_format,
+            as_of=as_of,
+            cards=cards["card_children"],
+            card_total=cards["card_total"],
+        )
     context.update(_dashboard_context(request, dashboard, level=level, as_of=as_of))
+    context.update(cards)
     return render(request, "recording/region.html", context)
+
+
+def _card_context(dashboard, *, code: str, level: int, as_of) -> dict:
+    """The card journey's figures of the area and of each child area (in a fixed number of
+    queries: three for the area, three grouped by child for the children)."""
+    total = card_figures(area=code, as_of=as_of)
+    areas = dashboard.children if level < 3 else []  # a kecamatan's children are devices
+    children = card_figures_by_child(area=code, as_of=as_of, codes=[c.code for c in areas])
+    return {
+        "card_total": total,
+        "card_children": children,
+        "card_coverage": coverage_percent(total.handed_out, dashboard.total.eligible),
+        "card_rows": [(c, children[c.code]) for c in areas],
+    }
 
 
 def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
