@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.progress import ProgressCallback
+from devtools.demo_cards import card_journey_load
 from districts.choices import Role
 from districts.models import (
     AreaAssignment,
@@ -193,6 +194,7 @@ class DemoLoadResult:
     eligible_rows: int
     campaigns: int
     coverage: Dashboard  # Sumatera Selatan and its regencies on DEMO_TODAY
+    card_reports: int = 0  # the print offices' reports of the card journey (estimates)
 
 
 def apportion(
@@ -589,6 +591,8 @@ def demo_load(
         raise RuntimeError(
             f"OKU Timur loaded as {oku_timur.recorded}/{oku_timur.eligible}, not the story's."
         )
+    step("Memuat perjalanan kartu (perkiraan)", 0, None)
+    card_reports = card_journey_load(coverage=overview)
     return DemoLoadResult(
         logins=logins,
         devices=len(plan.devices),
@@ -597,4 +601,5 @@ def demo_load(
         eligible_rows=len(eligible_rows),
         campaigns=campaigns,
         coverage=overview,
+        card_reports=card_reports,
     )

@@ -302,6 +302,7 @@ def test_progress_goes_to_stderr_and_the_printed_report_is_unchanged(loaded, ter
         "Membuat alat dan jumlah harian: selesai dalam 0:00",
         "Menghitung rekap harian: selesai dalam 0:00",
         "Memeriksa angka cerita: selesai dalam 0:00",
+        "Memuat perjalanan kartu (perkiraan): selesai dalam 0:00",
     ]
 
 

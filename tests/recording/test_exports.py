@@ -24,14 +24,9 @@ KEYS = [
     "devices",
     "devices_down",
     "last_report",
-    "print_ready_backlog",
-    "printed",
-    "handed_out",
-    "awaiting_handout",
-    "card_coverage_percent",
-    "suket_issued",
-    "blanko_stock",
-    "blanko_days_left",
+    # The card journey's, appended after the recording keys.
+    *["print_ready_backlog", "printed", "handed_out", "awaiting_handout"],
+    *["card_coverage_percent", "suket_issued", "blanko_stock", "blanko_days_left"],
 ]
 LABELS = [
     "Kode",
