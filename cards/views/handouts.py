@@ -80,8 +80,8 @@ def handout_events(request):
     return render(request, "cards/handouts.html", context)
 
 
-@require_POST
 @login_required
+@require_POST
 @permission_required(CHANGE_PERMISSION, raise_exception=True)
 def handout_event_step(request, pk: int):
     """Mark an event held (with its day) or postponed (with a reason)."""
