@@ -1,7 +1,10 @@
 """Forms of the card pages: the ledger's movements and the hand-out events. The daily entry grid
 reads its own fields (one per area and column), in `cards/views/entry.py`."""
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cards.models import REASON_MAX_LENGTH, REFERENCE_MAX_LENGTH
@@ -11,8 +14,33 @@ from recording.forms import DayField, TextField
 QUANTITY_MAX = 10_000_000
 
 
-def _quantity(label, **kwargs) -> forms.IntegerField:
-    return forms.IntegerField(
+# A figure as typed: digits, or digits grouped by dots as Indonesians write them (2.000).
+NUMBER_RE = re.compile(r"-?(?:\d+|\d{1,3}(?:\.\d{3})+)")
+
+
+def figure_parse(typed: str) -> int | None:
+    """The whole number an operator typed ("2.000" is two thousand), or None if it is not one."""
+    typed = typed.strip()
+    if not NUMBER_RE.fullmatch(typed):
+        return None
+    return int(typed.replace(".", ""))
+
+
+class FigureField(forms.IntegerField):
+    """A whole number; "1.200" is one thousand two hundred, never 1.2 (Django's IntegerField
+    reads "1.000" as 1)."""
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        number = figure_parse(str(value))
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+def _quantity(label, **kwargs) -> FigureField:
+    return FigureField(
         label=label,
         max_value=QUANTITY_MAX,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

@@ -2,7 +2,6 @@
 received and handed out, for one day, saved all-or-nothing through `card_reports_save`."""
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cards.choices import REGENCY_COLUMNS, SUB_DISTRICT_COLUMNS
-from cards.forms import QUANTITY_MAX
+from cards.forms import QUANTITY_MAX, figure_parse
 from cards.models import CardReport
 from cards.services.reports import (
     WRITE_PERMISSION,
@@ -32,8 +31,6 @@ from districts.selectors import user_scope
 from recording.forms import EntryDayForm
 
 ONE_DAY = dt.timedelta(days=1)
-# A figure as typed: digits, or digits grouped by dots as Indonesians write them (2.000).
-NUMBER_RE = re.compile(r"-?(?:\d+|\d{1,3}(?:\.\d{3})+)")
 
 
 @dataclass
@@ -112,10 +109,11 @@ def _read(lines: list[EntryLine], data, day: dt.date) -> list[ReportRow]:
         line.version = data.get(f"version-{line.code}", "0")
         figures = {}
         for column, typed in line.values.items():
+            parsed = figure_parse(typed)
             if not typed:
                 figures[column] = None
-            elif NUMBER_RE.fullmatch(typed) and abs(int(typed.replace(".", ""))) <= QUANTITY_MAX:
-                figures[column] = int(typed.replace(".", ""))
+            elif parsed is not None and abs(parsed) <= QUANTITY_MAX:
+                figures[column] = parsed
             else:
                 line.errors.append(
                     (
