@@ -18,7 +18,7 @@ from cards.services.handouts import (
     handout_event_schedule,
 )
 from cards.views.access import REGENCY, SUB_DISTRICT, area_for_page, area_picker
-from districts.codes import area_q
+from districts.codes import area_q, regency_code
 from districts.models import Regency, SubDistrict
 from districts.selectors import user_scope
 
@@ -88,9 +88,13 @@ def handout_event_step(request, pk: int):
     event = HandoutEvent.objects.filter(pk=pk).first()
     if event is None or not user_scope(request.user).covers(event.sub_district_id):
         raise Http404(_("Jadwal pembagian tidak ditemukan di area Anda."))
-    back = _list_url(request.POST.get("back") or event.sub_district_id)
-    if not user_scope(request.user).covers(request.POST.get("back") or event.sub_district_id):
-        back = _list_url(event.sub_district_id)
+    # Back to the list the step was taken from: the kecamatan's or its regency's.
+    asked = request.POST.get("back", "")
+    back = _list_url(
+        asked
+        if asked in (event.sub_district_id, regency_code(event.sub_district_id))
+        else event.sub_district_id
+    )
     action = request.POST.get("action")
     form = (
         HandoutHoldForm(request.POST)

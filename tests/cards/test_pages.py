@@ -256,3 +256,19 @@ def test_hand_out_marked_held(op_client):
     assert "Jadwal pembagian kartu diperbarui." in response.content.decode()
     event.refresh_from_db()
     assert (event.status, event.held_on) == ("held", dt.date(2012, 4, 18))
+
+
+def test_a_step_on_another_regencys_hand_out_is_404_and_changes_nothing(
+    client, op_client, operator_oku_selatan
+):
+    op_client.post(f"{HANDOUTS}?area={KEC}", {"sub_district": KEC, "planned_count": "40"})
+    event = HandoutEvent.objects.get()
+    step = reverse("handout_event_step", args=[event.pk])
+    # Its own operator goes back to the list it came from, never elsewhere.
+    response = op_client.post(step, {"action": "postponed", "reason": "Hujan", "back": "//x"})
+    assert response["Location"] == f"{HANDOUTS}?area={KEC}"
+    client.force_login(operator_oku_selatan)
+    response = client.post(step, {"action": "held", "held_on": "2012-04-18"})
+    assert response.status_code == 404
+    event.refresh_from_db()
+    assert (event.status, event.held_on) == ("postponed", None)
