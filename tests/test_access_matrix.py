@@ -319,6 +319,42 @@ APP_CASES: dict[str, Case] = {
         post=row(LOGIN, NOT_ALLOWED, FORBIDDEN, *[NOT_ALLOWED] * 6),
     ),
     "data_sources": Case("/tentang-data/", get=same(OK), post=same(NOT_ALLOWED)),
+    # The card pages. Report grid: operators and admins of the area (a viewer has no write
+    # permission: 403); the kecamatan operator may not open the regency around it.
+    "card_entry": Case(
+        f"/kartu/entri/?area=16.08&date={DAY:%Y-%m-%d}",
+        get=row(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND),
+        post=row(LOGIN, NOT_FOUND, FORBIDDEN, SAVED, NOT_FOUND, SAVED, SAVED, SAVED, NOT_FOUND),
+        # The world's report of the day (printed 20, version 1), printed raised to 25.
+        data={"printed-16.08": "25", "version-16.08": "1"},
+    ),
+    # The blanko ledger: admins of the regency only.
+    "blanko_ledger": Case(
+        "/kartu/blanko/?area=16.08",
+        get=row(LOGIN, *[FORBIDDEN] * 5, OK, OK, NOT_FOUND),
+        post=row(LOGIN, *[FORBIDDEN] * 5, SAVED, SAVED, NOT_FOUND),
+        data={
+            "action": "receipt",
+            "receipt-date": "2012-04-16",
+            "receipt-quantity": "50",
+            "receipt-reference": "470/2/Dukcapil",
+        },
+    ),
+    # Hand-out events: every role reads its areas' (the Aceh viewer: not OKU Timur's);
+    # operators and admins schedule.
+    "handout_events": Case(
+        "/kartu/pembagian/?area=16.08",
+        get=row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND),
+        post=row(LOGIN, NOT_FOUND, NOT_FOUND, SAVED, NOT_FOUND, SAVED, SAVED, SAVED, NOT_FOUND),
+        data={"sub_district": "16.08.01", "planned_count": "15", "place": "Aula kecamatan"},
+    ),
+    # A step of Martapura's planned hand-out: the kecamatan operator's too.
+    "handout_event_step": Case(
+        lambda w: reverse("handout_event_step", args=[w.handout.pk]),
+        get=row(LOGIN, *[NOT_ALLOWED] * 8),
+        post=row(LOGIN, NOT_FOUND, FORBIDDEN, SAVED, SAVED, SAVED, SAVED, SAVED, NOT_FOUND),
+        data={"action": "postponed", "reason": "Menunggu jadwal bupati"},
+    ),
 }
 
 
