@@ -15,7 +15,7 @@ from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, 
 from django.db.models.functions import Coalesce, Greatest, Left
 
 from cards.choices import FIGURE_COLUMNS, REGENCY_COLUMNS, MovementKind
-from cards.models import BlankoMovement, CardReport
+from cards.models import BlankoMovement, BlankoStock, CardReport
 from districts.codes import CHILD_CODE_LENGTH, area_q, region_level
 from districts.models import Province, Regency, SubDistrict
 
@@ -105,6 +105,12 @@ def _blanko_sums(as_of: dt.date) -> dict:
     }
 
 
+def _days_left(stock: int, used: int) -> int | None:
+    """Days the stock lasts at the last four weeks' rate of use (printed + spoiled); None
+    without any use in those weeks: the stock then lasts for ever, which is no number of days."""
+    return stock * USE_WINDOW_DAYS // used if used else None
+
+
 def _kecamatan_figures(totals: dict) -> CardFigures:
     """A kecamatan has no print office nor blanko: its cards waiting are those it received."""
     received, handed_out = totals["received"], totals["handed_out"]
@@ -136,8 +142,7 @@ def _regency_figures(totals: dict, blanko: dict, needed: int) -> CardFigures:
         blanko_stock=stock,
         blanko_used_28_days=used,
         blanko_daily_use=used / USE_WINDOW_DAYS,
-        # No printing in four weeks: the stock lasts for ever, which is no number of days.
-        blanko_days_left=stock * USE_WINDOW_DAYS // used if used else None,
+        blanko_days_left=_days_left(stock, used),
         blanko_needed=needed,
     )
 
@@ -225,3 +230,35 @@ def child_codes(area: str) -> list[str]:
     if level == 2:
         return list(SubDistrict.objects.filter(regency=area).values_list("code", flat=True))
     return []
+
+
+@dataclass(frozen=True)
+class BlankoStanding:
+    """A regency's blanko as of a day, for the alerts: its stock, the level at which it asks
+    for more (None: not set), and the days the stock lasts (None: nothing used lately)."""
+
+    stock: int
+    reorder_point: int | None
+    days_left: int | None
+
+
+def blanko_standings(*, codes: list[str], as_of: dt.date) -> dict[str, BlankoStanding]:
+    """The blanko of each regency in `codes` that has a ledger, by code, in two queries."""
+    sums = _grouped(
+        BlankoMovement.objects.filter(regency__in=codes, date__lte=as_of),
+        F("regency_id"),
+        _blanko_sums(as_of),
+    )
+    points = dict(
+        BlankoStock.objects.filter(regency__in=codes).values_list("regency_id", "reorder_point")
+    )
+    return {
+        code: BlankoStanding(
+            stock=sums.get(code, {}).get("stock", 0),
+            reorder_point=points.get(code),
+            days_left=_days_left(
+                sums.get(code, {}).get("stock", 0), sums.get(code, {}).get("used", 0)
+            ),
+        )
+        for code in sorted(set(sums) | set(points))
+    }

@@ -1,9 +1,10 @@
-"""The daily digest of device trouble each regency's admins receive by email (`send_alerts`).
+"""The daily digest each regency's admins receive by email (`send_alerts`).
 
-Per regency: devices down longer than N days, repairs past the vendor's agreed time, and
-working stations that have not reported for M days. Everything is read in a fixed number of
-queries for all regencies at once and then split per regency in Python; a regency with nothing
-to say, or without an admin who has an email address, gets no email.
+Per regency: devices down longer than N days, repairs past the vendor's agreed time, working
+stations that have not reported for M days, and blanko under the regency's reorder point or
+running out within `BLANKO_DAYS` at the recent printing rate. Everything is read in a fixed
+number of queries for all regencies at once and then split per regency in Python; a regency
+with nothing to say, or without an admin who has an email address, gets no email.
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from cards.selectors import blanko_standings
 from common.days import format_day
 from districts.choices import Role
 from districts.codes import regency_code
@@ -27,6 +29,9 @@ from recording.services.repairs import repair_days_overdue, repair_due_on
 
 DOWN_DAYS = 3
 SILENT_DAYS = 2
+# Blanko for fewer days than this at the recent printing rate is worth a word: a request to
+# the ministry or a loan from a neighbour takes about two weeks to arrive.
+BLANKO_DAYS = 14
 STATUS_LABELS = dict(DeviceStatus.choices)
 
 
@@ -61,6 +66,14 @@ class SilentLine:
     days_silent: int  # days since the last report, or since commissioning (inclusive)
 
 
+@dataclass(frozen=True)
+class BlankoLine:
+    stock: int
+    reorder_point: int | None
+    below_reorder_point: bool
+    days_left: int | None
+
+
 @dataclass
 class RegencyDigest:
     code: str
@@ -72,10 +85,11 @@ class RegencyDigest:
     down: list[DownLine] = field(default_factory=list)
     overdue: list[OverdueLine] = field(default_factory=list)
     silent: list[SilentLine] = field(default_factory=list)
+    blanko: BlankoLine | None = None  # only when short: under its reorder point or its days
 
     @property
     def is_empty(self) -> bool:
-        return not (self.down or self.overdue or self.silent)
+        return not (self.down or self.overdue or self.silent or self.blanko)
 
     @property
     def subject(self) -> str:
@@ -112,7 +126,11 @@ def _recipients_by_regency() -> dict[str, set[str]]:
 
 
 def regency_digests(
-    *, as_of: dt.date, down_days: int = DOWN_DAYS, silent_days: int = SILENT_DAYS
+    *,
+    as_of: dt.date,
+    down_days: int = DOWN_DAYS,
+    silent_days: int = SILENT_DAYS,
+    blanko_days: int = BLANKO_DAYS,
 ) -> list[RegencyDigest]:
     """The digests with something to say and someone to say it to, by regency code."""
     recipients = _recipients_by_regency()
@@ -202,6 +220,19 @@ def regency_digests(
                 days_silent=(as_of - last).days if last else (as_of - commissioned_on).days + 1,
             )
         )
+
+    # Blanko under the regency's reorder point or running out within `blanko_days` (two
+    # queries).
+    for code, standing in blanko_standings(codes=codes, as_of=as_of).items():
+        below = standing.reorder_point is not None and standing.stock < standing.reorder_point
+        running_out = standing.days_left is not None and standing.days_left < blanko_days
+        if code in digests and (below or running_out):
+            digests[code].blanko = BlankoLine(
+                stock=standing.stock,
+                reorder_point=standing.reorder_point,
+                below_reorder_point=below,
+                days_left=standing.days_left,
+            )
 
     for digest in digests.values():
         digest.down.sort(key=lambda d: (-d.days_down, d.serial))

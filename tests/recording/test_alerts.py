@@ -6,7 +6,10 @@ import io
 import pytest
 from django.core.management import call_command
 
+from cards.services.blanko import blanko_receipt_record, blanko_reorder_point_set
+from cards.services.reports import ReportRow, card_reports_save
 from districts.choices import Role
+from districts.models import Regency
 from recording.models import DailyCount, Vendor
 from recording.services.alerts import regency_digests
 from recording.services.repairs import repair_report_fault, repair_ship
@@ -136,9 +139,45 @@ def test_silent_stations_and_late_repairs_go_to_the_admins_of_the_regency_and_pr
 def test_the_digest_costs_the_same_queries_for_one_regency_or_a_whole_province(
     loaded, make_user, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    # Six for the devices, two for the blanko (movements grouped by regency, reorder points).
+    with django_assert_max_num_queries(8):
         assert len(regency_digests(as_of=D(2012, 4, 20))) == 1
     make_user("adm_prov", Role.ADMIN, "16", email="prov@sumsel.example")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         # Every Sumatera Selatan regency is silent on 20 April (the demo ends on the 16th).
         assert len(regency_digests(as_of=D(2012, 4, 20))) == 17
+
+
+def test_the_digest_names_a_regency_under_its_blanko_reorder_point(make_user, mailoutbox):
+    # Aceh Selatan prints 50 a day for the four weeks to 16 April: 2,000 received, 1,400
+    # used, 600 left, which is 12 days at that rate, under its reorder point of 1,000.
+    admin = make_user("adm_acsel", Role.ADMIN, "11.01", email="acsel@acehselatan.example")
+    make_user("adm_agara", Role.ADMIN, "11.02", email="agara@acehtenggara.example")
+    acsel = Regency.objects.get(code="11.01")
+    blanko_receipt_record(
+        regency=acsel, date=D(2012, 3, 1), quantity=2_000, reference="470/12", user=admin
+    )
+    blanko_reorder_point_set(regency=acsel, reorder_point=1_000, user=admin)
+    card_reports_save(
+        rows=[
+            ReportRow(
+                line=n,
+                area=acsel,
+                date=D(2012, 3, 19) + dt.timedelta(days=n),
+                figures={"printed": 50},
+            )
+            for n in range(28)
+        ],
+        user=admin,
+    )
+
+    _send("--as-of", "2012-04-16")
+
+    [message] = [m for m in mailoutbox if "Aceh" in m.subject]
+    assert message.subject == "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16 Apr 2012"
+    assert message.to == ["acsel@acehselatan.example"]
+    assert "BLANKO KTP-EL HAMPIR HABIS" in message.body
+    assert (
+        "- Stok 600 lembar, di bawah batas minta tambahan (1.000), cukup untuk 12 hari pada "
+        "laju cetak empat minggu terakhir."
+    ) in message.body.splitlines()
