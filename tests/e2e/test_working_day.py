@@ -63,7 +63,8 @@ def _id_number(n: int) -> str:
 
 def _stat(page: Page, label: str):
     """The value of a summary card by its label."""
-    card = page.locator("section.stats > div").filter(
+    # Not the card journey's cards, which repeat "Terekam" on a dashboard.
+    card = page.locator("section.stats:not(.card-journey section) > div").filter(
         has=page.locator(".label", has_text=re.compile(f"^{re.escape(label)}$"))
     )
     return card.locator(".value")
