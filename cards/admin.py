@@ -12,6 +12,7 @@ from cards.models import (
     CardReportRevision,
     HandoutEvent,
     HandoutEventChange,
+    ReorderPointChange,
 )
 from recording.admin import ReadOnlyAdmin, ReadOnlyInline
 
@@ -60,6 +61,14 @@ class BlankoStockAdmin(ReadOnlyAdmin):
     list_display = ["regency", "stock", "reorder_point", "updated_at"]
     search_fields = ["regency__code", "regency__name"]
     list_select_related = ["regency"]
+    scope_field = "regency__code"
+
+
+@admin.register(ReorderPointChange)
+class ReorderPointChangeAdmin(ReadOnlyAdmin):
+    list_display = ["regency", "old_value", "new_value", "changed_by", "changed_at"]
+    search_fields = ["regency__code", "regency__name"]
+    list_select_related = ["regency", "changed_by"]
     scope_field = "regency__code"
 
 

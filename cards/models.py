@@ -424,3 +424,27 @@ class HandoutEventChange(models.Model):
 
     def __str__(self):
         return f"{self.event_id} {self.step} → {self.status}"
+
+
+class ReorderPointChange(models.Model):
+    """One change of a regency's reorder point: the level decides when the regency asks for
+    more blanko, so who moved it, when and from what is kept like every ledger movement."""
+
+    regency = models.ForeignKey(
+        Regency,
+        on_delete=models.PROTECT,
+        related_name="reorder_point_changes",
+        verbose_name=_("kabupaten/kota"),
+    )
+    old_value = models.IntegerField(_("batas lama"), null=True, blank=True)
+    new_value = models.IntegerField(_("batas baru"), null=True, blank=True)
+    changed_by = _user_field(_("diubah oleh"))
+    changed_at = models.DateTimeField(_("diubah pada"), default=timezone.now)
+
+    class Meta:
+        ordering = ["regency", "-changed_at", "-id"]
+        verbose_name = _("riwayat batas minta tambahan")
+        verbose_name_plural = _("riwayat batas minta tambahan")
+
+    def __str__(self):
+        return f"{self.regency_id}: {self.old_value} → {self.new_value}"

@@ -70,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cards.add_blankotransfer",
         "cards.view_cardreportrevision",
         "cards.view_handouteventchange",
+        "cards.view_reorderpointchange",
     ],
 }
 

@@ -44,8 +44,13 @@ from cards.models import (
     CardReportRevision,
     HandoutEvent,
     HandoutEventChange,
+    ReorderPointChange,
 )
-from cards.services.blanko import blanko_receipt_record, blanko_transfer_record
+from cards.services.blanko import (
+    blanko_receipt_record,
+    blanko_reorder_point_set,
+    blanko_transfer_record,
+)
 from cards.services.handouts import handout_event_schedule
 from cards.services.reports import ReportRow, card_reports_save
 from districts.choices import Role
@@ -496,6 +501,13 @@ ADMIN_CELLS: dict[str, dict[str, tuple[str, str]]] = {
         "delete": ("403 403 404", "403 403 404"),
         "history": ("200 200 404", "200 200 404"),
     },
+    "cards_reorderpointchange": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
     "auth_group": {
         "changelist": ("200 403 403", "302w 403 403"),
         "add": ("200 403 403", "200 403 403"),
@@ -686,6 +698,7 @@ def _admin_object(w, model):
         BlankoTransfer: lambda: w.transfer,
         HandoutEvent: lambda: w.handout,
         HandoutEventChange: lambda: w.handout.changes.get(),
+        ReorderPointChange: lambda: ReorderPointChange.objects.get(regency="16.08"),
     }
     if model in known:
         return known[model]()
@@ -915,6 +928,7 @@ def _build_world():
     w.transfer = blanko_transfer_record(
         from_regency=timur, to_regency=selatan_regency, date=DAY, quantity=10, user=None
     )
+    blanko_reorder_point_set(regency=timur, reorder_point=50, user=None)
     card_reports_save(
         rows=[ReportRow(line=1, area=timur, date=DAY, figures={"printed": 20})], user=op
     )

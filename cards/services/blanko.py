@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from cards.choices import MovementKind
-from cards.models import BlankoMovement, BlankoStock, BlankoTransfer
+from cards.models import BlankoMovement, BlankoStock, BlankoTransfer, ReorderPointChange
 from cards.services.access import area_require, user_or_none
 from cards.services.balances import balances_after, lowest_from
 from common.days import format_day
@@ -247,13 +247,24 @@ def blanko_correction_record(
 
 
 def blanko_reorder_point_set(*, regency: Regency, reorder_point: int | None, user) -> BlankoStock:
-    """The stock at which the regency asks the ministry (or the province) for more blanko."""
+    """The stock at which the regency asks the ministry (or the province) for more blanko;
+    each change is kept (`ReorderPointChange`)."""
     area_require(user, "cards.change_blankostock", regency.code)
     if reorder_point is not None and reorder_point < 0:
         raise BlankoRefused(gettext("Batas minta tambahan tidak boleh negatif."))
     with transaction.atomic():
         stock = stocks_locked({regency.code})[regency.code]
+        if stock.reorder_point == reorder_point:
+            return stock
+        now = timezone.now()
+        ReorderPointChange.objects.create(
+            regency=regency,
+            old_value=stock.reorder_point,
+            new_value=reorder_point,
+            changed_by=user_or_none(user),
+            changed_at=now,
+        )
         stock.reorder_point = reorder_point
-        stock.updated_at = timezone.now()
+        stock.updated_at = now
         stock.save(update_fields=["reorder_point", "updated_at"])
         return stock

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from cards.models import BlankoMovement, BlankoStock, BlankoTransfer
+from cards.models import BlankoMovement, BlankoStock, BlankoTransfer, ReorderPointChange
 from cards.services.access import CardsForbidden
 from cards.services.blanko import (
     BlankoRefused,
@@ -178,3 +178,21 @@ def test_the_reorder_point_is_set_by_an_admin_of_the_regency(admin_oku_timur, op
     blanko_reorder_point_set(regency=_regency(OKU_TIMUR), reorder_point=1_000, user=admin_oku_timur)
 
     assert BlankoStock.objects.get(regency=OKU_TIMUR).reorder_point == 1_000
+
+
+def test_each_change_of_the_reorder_point_is_kept_with_who_and_what_it_was(admin_oku_timur):
+    regency = _regency(OKU_TIMUR)
+    blanko_reorder_point_set(regency=regency, reorder_point=1_000, user=admin_oku_timur)
+    blanko_reorder_point_set(regency=regency, reorder_point=1_000, user=admin_oku_timur)
+    blanko_reorder_point_set(regency=regency, reorder_point=2_000, user=admin_oku_timur)
+    blanko_reorder_point_set(regency=regency, reorder_point=None, user=admin_oku_timur)
+
+    changes = ReorderPointChange.objects.filter(regency=OKU_TIMUR).order_by("id")
+    # The second call changed nothing and is not a change.
+    assert [(c.old_value, c.new_value) for c in changes] == [
+        (None, 1_000),
+        (1_000, 2_000),
+        (2_000, None),
+    ]
+    assert {c.changed_by for c in changes} == {admin_oku_timur}
+    assert BlankoStock.objects.get(regency=OKU_TIMUR).reorder_point is None
