@@ -5,6 +5,7 @@ each regency, and the kecamatan's hand-out events."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ from cards.choices import (
 )
 from common.validators import validate_known_day, validate_no_control_characters
 from districts.models import Regency, SubDistrict
-from recording.models import EntrySource
+from recording.models import EntrySource, TableUpload
 
 REFERENCE_MAX_LENGTH = 100
 REASON_MAX_LENGTH = 500
@@ -448,3 +449,26 @@ class ReorderPointChange(models.Model):
 
     def __str__(self):
         return f"{self.regency_id}: {self.old_value} → {self.new_value}"
+
+
+class CardReportUpload(TableUpload):
+    """An uploaded CSV/XLSX of daily card reports: previewed first, saved all-or-nothing."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="card_report_uploads",
+        verbose_name=_("diunggah oleh"),
+    )
+    # The revisions its save wrote. A revision is written by at most one upload; the link
+    # lives here because the revision's own table predates uploads.
+    revisions = models.ManyToManyField(
+        CardReportRevision, blank=True, related_name="uploads", verbose_name=_("riwayat")
+    )
+
+    class Meta(TableUpload.Meta):
+        verbose_name = _("unggahan laporan kartu")
+        verbose_name_plural = _("unggahan laporan kartu")
+
+    def get_absolute_url(self):
+        return reverse("card_report_upload", kwargs={"pk": self.pk})

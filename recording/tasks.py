@@ -6,11 +6,9 @@ With `HUEY_REDIS_URL` unset, huey runs a task at once in the process that enqueu
 and the tests need nothing more); set, `manage.py run_huey` runs them.
 """
 
-import functools
-import logging
-
 from huey.contrib.djhuey import db_task
 
+from common.tasks import failure_marked
 from recording.choices import ImportNotice
 from recording.services.imports import (
     count_import_check,
@@ -18,39 +16,14 @@ from recording.services.imports import (
     count_import_fail,
 )
 
-logger = logging.getLogger(__name__)
-
-
-def _failure_marked(notice: str):
-    """Run the task; if it crashes, log why and mark its upload failed with `notice`."""
-
-    def decorator(function):
-        @functools.wraps(function)
-        def run(pk: int, *args, **kwargs):
-            try:
-                return function(pk, *args, **kwargs)
-            except Exception:
-                logger.exception("Task %s of upload %s crashed", function.__name__, pk)
-                try:
-                    count_import_fail(pk=pk, notice=notice)
-                except Exception:
-                    # The database itself is away: the page shows the upload as stopped once
-                    # it has not moved for IMPORT_STALE_MINUTES.
-                    logger.exception("Upload %s could not be marked failed", pk)
-                return None
-
-        return run
-
-    return decorator
-
 
 @db_task()
-@_failure_marked(ImportNotice.CHECK_CRASHED)
+@failure_marked(ImportNotice.CHECK_CRASHED, fail=count_import_fail)
 def count_import_check_task(pk: int):
     return count_import_check(pk=pk)
 
 
 @db_task()
-@_failure_marked(ImportNotice.SAVE_CRASHED)
+@failure_marked(ImportNotice.SAVE_CRASHED, fail=count_import_fail)
 def count_import_commit_task(pk: int, user_id: int, confirm: bool, digest: str):
     return count_import_commit_run(pk=pk, user_id=user_id, confirm=confirm, digest=digest)

@@ -52,6 +52,7 @@ from cards.services.blanko import (
     blanko_transfer_record,
 )
 from cards.services.handouts import handout_event_schedule
+from cards.services.imports import card_upload_check, card_upload_create
 from cards.services.reports import ReportRow, card_reports_save
 from districts.choices import Role
 from districts.models import (
@@ -146,6 +147,16 @@ def _entry_data(w):
 
 def _upload_data(w):
     return {"file": SimpleUploadedFile("hitungan.csv", CSV, content_type="text/csv")}
+
+
+CARD_CSV = (
+    b"date,area,print_ready,duplicates,failed,printed,spoiled,suket_issued,received,handed_out\n"
+    + f"{DAY:%Y-%m-%d},16.08,,,,25,,,,\n".encode()
+)
+
+
+def _card_upload_data(w):
+    return {"file": SimpleUploadedFile("kartu.csv", CARD_CSV, content_type="text/csv")}
 
 
 def _home(code):
@@ -332,6 +343,28 @@ APP_CASES: dict[str, Case] = {
         post=row(LOGIN, NOT_FOUND, FORBIDDEN, SAVED, NOT_FOUND, SAVED, SAVED, SAVED, NOT_FOUND),
         # The world's report of the day (printed 20, version 1), printed raised to 25.
         data={"printed-16.08": "25", "version-16.08": "1"},
+    ),
+    # Card report uploads: whoever may write card reports stores a file of their own; its
+    # preview refuses the areas outside theirs (tests/cards/test_card_upload.py).
+    "card_report_upload_form": Case(
+        "/kartu/unggah/",
+        get=row(LOGIN, OK, FORBIDDEN, OK, OK, OK, OK, OK, OK),
+        post=row(LOGIN, SAVED, FORBIDDEN, SAVED, SAVED, SAVED, SAVED, SAVED, SAVED),
+        data=_card_upload_data,
+    ),
+    # OKU Timur's operator's upload (printed 20 raised to 25, a warning confirmed): theirs and
+    # a superuser's only.
+    "card_report_upload": Case(
+        lambda w: reverse("card_report_upload", args=[w.card_upload.pk]),
+        get=row(LOGIN, NOT_FOUND, FORBIDDEN, PREVIEW, *[NOT_FOUND] * 2, PREVIEW, *[NOT_FOUND] * 2),
+        post=row(LOGIN, NOT_FOUND, FORBIDDEN, SAVED, *[NOT_FOUND] * 2, SAVED, *[NOT_FOUND] * 2),
+        data={"confirm": "on"},
+        prime_get=True,
+    ),
+    "card_report_upload_status": Case(
+        lambda w: reverse("card_report_upload_status", args=[w.card_upload.pk]),
+        get=row(LOGIN, NOT_FOUND, FORBIDDEN, OK, *[NOT_FOUND] * 2, OK, *[NOT_FOUND] * 2),
+        post=row(LOGIN, NOT_ALLOWED, FORBIDDEN, *[NOT_ALLOWED] * 6),
     ),
     # The blanko ledger: admins of the regency only.
     "blanko_ledger": Case(
@@ -933,6 +966,8 @@ def _build_world():
         rows=[ReportRow(line=1, area=timur, date=DAY, figures={"printed": 20})], user=op
     )
     w.card_report = CardReport.objects.get(regency=timur)
+    w.card_upload = card_upload_create(file_name="kartu.csv", content=CARD_CSV, lines=1, user=op)
+    card_upload_check(pk=w.card_upload.pk)  # as its task does after an upload
     w.handout = handout_event_schedule(
         sub_district=SubDistrict.objects.get(code="16.08.01"),
         planned_on=None,

@@ -1,6 +1,6 @@
-"""Card reports from a CSV or XLSX file, for `manage.py import_card_reports` (and the upload
-page to come): read strictly, every value problem named by line and column, then checked and
-saved by the same service as the entry form, all rows or none.
+"""Card reports from a CSV or XLSX file, for `manage.py import_card_reports` and the upload
+page: read strictly, every value problem named by line and column, then checked and saved by
+the same service as the entry form, all rows or none.
 
 The header must hold exactly the columns `date, area, print_ready, duplicates, failed,
 printed, spoiled, suket_issued, received, handed_out`: a misspelt column would otherwise be
@@ -11,13 +11,22 @@ received and handed out.
 
 import datetime as dt
 import functools
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cards.choices import FIGURE_COLUMNS
+from cards.models import CardReportRevision, CardReportUpload
+from cards.services.access import user_or_none
 from cards.services.reports import (
     AREA,
     DATE,
@@ -28,8 +37,11 @@ from cards.services.reports import (
     card_reports_save,
 )
 from common import xlsx_reader
+from common.days import format_day
+from common.formatting import fmt_int
 from common.parsing import (
     CSV_DELIMITERS,
+    FILE_TYPES,
     CellError,
     FileRefused,
     Table,
@@ -40,9 +52,20 @@ from common.parsing import (
     table_file_type,
 )
 from districts.models import Regency, SubDistrict
+from recording.choices import ImportNotice, ImportStatus
 from recording.models import EntrySource
 from recording.services.counts import Problem
-from recording.services.imports import control_character_problems
+from recording.services.imports import (
+    MAX_PROBLEMS_SHOWN,
+    MAX_UPLOAD_LINES,
+    SAMPLE_ROWS,
+    CountUploadForm,
+    ImportAlreadyCommitted,
+    ImportNotReady,
+    control_character_problems,
+    upload_file_name,
+    upload_move,
+)
 
 COLUMNS = (DATE, AREA, *FIGURE_COLUMNS)
 _COLUMN_ORDER = {name: number for number, name in enumerate(("", *COLUMNS))}
@@ -53,9 +76,32 @@ Line = tuple[int, str, dt.date, dict[str, int | None]]
 
 @dataclass
 class CardLines:
+    """What a file says before any area is looked up; kept with an upload (`to_json`), so the
+    file is read only once."""
+
     lines: int
     rows: list[Line] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "lines": self.lines,
+            "rows": [
+                [line, code, date.isoformat(), figures] for line, code, date, figures in self.rows
+            ],
+            "errors": [[p.line, p.column, p.message] for p in self.errors],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CardLines":
+        return cls(
+            lines=data["lines"],
+            rows=[
+                (line, code, dt.date.fromisoformat(date), figures)
+                for line, code, date, figures in data["rows"]
+            ],
+            errors=[Problem(line, column, message) for line, column, message in data["errors"]],
+        )
 
 
 def card_table_read(*, content: bytes, file_name: str) -> Table:
@@ -163,3 +209,370 @@ def card_file_import(
             raise CardReportsRejected(check)
         return check
     return card_reports_save(rows=rows, user=user, source=EntrySource.IMPORT, today=today)
+
+
+# --- Uploads (the web flow) -----------------------------------------------------------------------
+#
+# As the count uploads (`recording.services.imports`): the file is stored at once, read and
+# checked by a background task that keeps what it found on the upload (`preview`), and saved by
+# another, all rows or none. The status moves along the same `IMPORT_TRANSITIONS`.
+#
+# A line that changes a report already stored is a warning the operator confirms: a file must
+# not overwrite figures typed in the grid (a blank cell clears one) without a word. The preview's
+# digest names the stored version of every area-day of the file, so a save is refused when any
+# of them changed since the preview.
+
+
+class CardUploadForm(CountUploadForm):
+    """A CSV or XLSX of card reports within the size and line limits whose header can be read."""
+
+    file = forms.FileField(
+        label=_("Berkas CSV atau Excel"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(FILE_TYPES)}),
+        error_messages={
+            "required": _("Pilih berkas CSV atau XLSX untuk diunggah."),
+            "empty": _("Berkas kosong: baris pertama harus judul kolom date,area,…"),
+        },
+    )
+
+    def header_read(self, head: bytes) -> None:
+        card_table_read(content=head, file_name="head.csv")
+
+
+def _digest(check: ReportCheck, *, versions=None) -> str:
+    """A hash of the stored version of each area-day of the file (0: none yet)."""
+    versions = versions or (lambda row: row.existing.version if row.existing else 0)
+    keys = sorted((row.area.code, row.date.isoformat(), versions(row)) for row in check.rows)
+    return hashlib.sha256(json.dumps(keys, separators=(",", ":")).encode()).hexdigest()
+
+
+def _versions_before_save(row: ReportRow) -> int:
+    # `card_reports_save` bumps the version of each report it changes by one.
+    if row.existing is None:
+        return 0
+    return row.existing.version - (1 if row.action == "update" else 0)
+
+
+def _shown(value: int | None) -> str:
+    return gettext("kosong") if value is None else fmt_int(value)
+
+
+def update_warnings(check: ReportCheck) -> list[Problem]:
+    """One warning per line that changes a stored report, naming each figure it changes."""
+    warnings = []
+    for row in check.rows:
+        if row.action != "update":
+            continue
+        old, new = row.existing.figures(), row.stored()
+        changes = ", ".join(
+            f"{column} {_shown(old[column])} → {_shown(new[column])}"
+            for column in new
+            if old[column] != new[column]
+        )
+        warnings.append(
+            Problem(
+                row.line,
+                AREA,
+                gettext(
+                    "laporan %(area)s tanggal %(day)s sudah tersimpan dan akan diubah: %(changes)s."
+                )
+                % {
+                    "area": f"{row.area.code} {row.area.name}",
+                    "day": format_day(row.date),
+                    "changes": changes,
+                },
+            )
+        )
+    return warnings
+
+
+@dataclass
+class CardUploadCheck:
+    """What saving an upload would do: the service's check, the problems of reading the file,
+    and the warnings to confirm."""
+
+    check: ReportCheck
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def digest(self) -> str:
+        return "" if self.errors else _digest(self.check)
+
+
+def card_lines_check(*, card_lines: CardLines, user, today=None) -> CardUploadCheck:
+    """Every problem of the lines (reading, areas, rules) and the warnings, in a fixed number of
+    queries; nothing is written."""
+    rows, read_errors = card_lines_resolve(card_lines)
+    check = card_reports_check(rows=rows, user=user, today=today)
+    errors = sorted(
+        read_errors + check.errors, key=lambda p: (p.line, _COLUMN_ORDER.get(p.column, 99))
+    )
+    return CardUploadCheck(check=check, errors=errors, warnings=update_warnings(check))
+
+
+class CardUploadRejected(Exception):
+    """Nothing was written: the upload's lines may not be saved as they are now."""
+
+    def __init__(self, notice: str):
+        self.notice = notice
+        super().__init__(notice)
+
+
+def card_upload_create(*, file_name: str, content: bytes, lines: int, user) -> CardReportUpload:
+    """Keep an upload, waiting to be read and checked (`card_upload_check`)."""
+    return CardReportUpload.objects.create(
+        file_name=upload_file_name(file_name),
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+        rows=lines,
+        status=ImportStatus.QUEUED,
+        progress_at=timezone.now(),
+    )
+
+
+def card_upload_get(*, pk: int, user, with_preview: bool = True) -> CardReportUpload:
+    """The upload if `user` made it (or is a superuser); `DoesNotExist` otherwise."""
+    deferred = ["content", "parsed"] if with_preview else ["content", "parsed", "preview"]
+    queryset = CardReportUpload.objects.select_related("uploaded_by").defer(*deferred)
+    if not user.is_superuser:
+        queryset = queryset.filter(uploaded_by=user)
+    return queryset.get(pk=pk)
+
+
+def _upload_lines(upload: CardReportUpload) -> CardLines:
+    """The lines the upload was read into; read now (once) if it was not. `FileRefused`."""
+    parsed = upload.parsed
+    if parsed is None:
+        try:
+            card_lines = card_lines_read(content=bytes(upload.content), file_name=upload.file_name)
+            if card_lines.lines > MAX_UPLOAD_LINES:
+                raise FileRefused(
+                    [
+                        gettext(
+                            "Berkas berisi lebih dari %(limit)s baris data; bagi menjadi "
+                            "beberapa berkas."
+                        )
+                        % {"limit": fmt_int(MAX_UPLOAD_LINES)}
+                    ]
+                )
+            parsed = card_lines.to_json()
+        except FileRefused as exc:
+            parsed = {"refused": [str(e) for e in exc.errors]}
+        CardReportUpload.objects.filter(pk=upload.pk).update(parsed=parsed)
+        upload.parsed = parsed
+    if "refused" in parsed:
+        raise FileRefused(parsed["refused"])
+    return CardLines.from_json(parsed)
+
+
+def _preview_of(found: CardUploadCheck, *, lines: int) -> dict:
+    """What the page shows of a check, small enough to store with the upload."""
+    check = found.check
+    changing = [row for row in check.rows if row.action in ("create", "update")]
+    return {
+        "lines": lines,
+        "created": check.created,
+        "updated": check.updated,
+        "unchanged": check.unchanged,
+        "error_count": len(found.errors),
+        "warning_count": len(found.warnings),
+        "errors": [str(p) for p in found.errors[:MAX_PROBLEMS_SHOWN]],
+        "warnings": [str(p) for p in found.warnings[:MAX_PROBLEMS_SHOWN]],
+        "changing": len(changing),
+        "sample": [
+            {
+                "line": row.line,
+                "area": f"{row.area.code} {row.area.name}",
+                "date": row.date.isoformat(),
+                "action": row.action,
+                "figures": [
+                    [column, value, row.existing.figures()[column] if row.existing else None]
+                    for column, value in row.stored().items()
+                ],
+            }
+            for row in changing[:SAMPLE_ROWS]
+        ],
+        "digest": found.digest,
+    }
+
+
+def card_upload_check(*, pk: int) -> bool:
+    """Read a waiting upload and check its lines as its uploader would save them, against the
+    database as it is now; keep what was found. False if the upload was not waiting."""
+    if not upload_move(CardReportUpload, pk, "read", progress_done=0, progress_total=0, notice=""):
+        return False
+    upload = CardReportUpload.objects.select_related("uploaded_by").defer("preview").get(pk=pk)
+    try:
+        card_lines = _upload_lines(upload)
+    except FileRefused as exc:
+        return upload_move(CardReportUpload, pk, "preview", preview={"file_errors": exc.errors})
+    upload_move(CardReportUpload, pk, "check", rows=card_lines.lines)
+    found = card_lines_check(card_lines=card_lines, user=upload.uploaded_by)
+    return upload_move(
+        CardReportUpload, pk, "preview", preview=_preview_of(found, lines=card_lines.lines)
+    )
+
+
+def card_upload_recheck(*, upload: CardReportUpload) -> bool:
+    """Let an upload be checked again (after a failure or a worker that stopped)."""
+    return upload_move(
+        CardReportUpload, upload.pk, "recheck", preview=None, progress_done=0, notice=""
+    )
+
+
+def card_upload_fail(*, pk: int, notice: str) -> bool:
+    """Mark a running upload failed: its task crashed; nothing was saved."""
+    return upload_move(CardReportUpload, pk, "fail", notice=notice)
+
+
+def card_upload_commit_queue(*, upload: CardReportUpload) -> bool:
+    """Claim a previewed upload for saving; False if it is not waiting to be saved."""
+    return upload_move(
+        CardReportUpload, upload.pk, "commit", notice="", progress_done=0, progress_total=0
+    )
+
+
+def _revisions_written(check: ReportCheck, *, after: int, user) -> list[int]:
+    """The revisions `card_reports_save` just wrote for the check's rows (one query)."""
+    keys = {row.key for row in check.rows if row.action in ("create", "update")}
+    if not keys:
+        return []
+    written = CardReportRevision.objects.filter(
+        pk__gt=after,
+        changed_by=user_or_none(user),
+        source=EntrySource.IMPORT,
+        report__date__range=(min(day for _code, day in keys), max(day for _code, day in keys)),
+    ).values_list("pk", "report__regency", "report__sub_district", "report__date")
+    return [pk for pk, regency, kecamatan, day in written if (regency or kecamatan, day) in keys]
+
+
+def card_upload_commit(
+    *, upload: CardReportUpload, user, confirm: bool, expected_digest: str
+) -> ReportCheck:
+    """Save a previewed upload, all rows or none, and mark it saved.
+
+    Raises `CardUploadRejected` (nothing written) when its lines now hold errors, when a stored
+    report of the file changed since the preview (`expected_digest`), or when it changes stored
+    reports and `confirm` is not given; `ImportAlreadyCommitted`, `ImportNotReady`,
+    `FileRefused` as for a count upload.
+    """
+    with transaction.atomic():
+        locked = CardReportUpload.objects.select_for_update().defer("content").get(pk=upload.pk)
+        if locked.status == ImportStatus.COMMITTED:
+            raise ImportAlreadyCommitted
+        if locked.status not in (ImportStatus.PREVIEWED, ImportStatus.COMMITTING):
+            raise ImportNotReady
+        card_lines = _upload_lines(locked)
+        rows, read_errors = card_lines_resolve(card_lines)
+        if read_errors:
+            raise CardUploadRejected(ImportNotice.NOW_ERRORS)
+        last = CardReportRevision.objects.order_by("-pk").values_list("pk", flat=True).first()
+        try:
+            check = card_reports_save(rows=rows, user=user, source=EntrySource.IMPORT)
+        except CardReportsRejected:
+            raise CardUploadRejected(ImportNotice.NOW_ERRORS) from None
+        # The save checked the rows under its locks; what it found stored is compared with
+        # what the preview showed, and a difference undoes the save.
+        if _digest(check, versions=_versions_before_save) != expected_digest:
+            raise CardUploadRejected(ImportNotice.CHANGED)
+        if check.updated and not confirm:
+            raise CardUploadRejected(ImportNotice.CONFIRM)
+        locked.revisions.add(*_revisions_written(check, after=last or 0, user=user))
+        locked.status = ImportStatus.COMMITTED
+        locked.committed_at = locked.progress_at = timezone.now()
+        locked.rows = card_lines.lines
+        locked.created, locked.updated, locked.unchanged = (
+            check.created,
+            check.updated,
+            check.unchanged,
+        )
+        # A saved upload is never previewed again; its row counts above are what stays.
+        locked.parsed = locked.preview = None
+        locked.notice = ""
+        locked.save(
+            update_fields=[
+                "status",
+                "committed_at",
+                "progress_at",
+                "rows",
+                "created",
+                "updated",
+                "unchanged",
+                "parsed",
+                "preview",
+                "notice",
+            ]
+        )
+    return check
+
+
+def card_upload_commit_run(*, pk: int, user_id: int, confirm: bool, digest: str) -> str:
+    """The save of an upload claimed by `card_upload_commit_queue`, as its task runs it. When
+    it may not be saved, nothing is written: the upload goes back to previewed with a fresh
+    preview and a notice saying why. Returns the status the upload ended in."""
+    upload = CardReportUpload.objects.defer("content", "parsed", "preview").get(pk=pk)
+    user = get_user_model().objects.get(pk=user_id)
+    try:
+        card_upload_commit(upload=upload, user=user, confirm=confirm, expected_digest=digest)
+    except (ImportAlreadyCommitted, ImportNotReady):
+        pass
+    except FileRefused as exc:
+        upload_move(
+            CardReportUpload,
+            pk,
+            "preview",
+            preview={"file_errors": exc.errors},
+            notice=ImportNotice.NOW_ERRORS,
+        )
+    except CardUploadRejected as rejected:
+        upload = CardReportUpload.objects.defer("content").get(pk=pk)
+        card_lines = _upload_lines(upload)
+        found = card_lines_check(card_lines=card_lines, user=user)
+        upload_move(
+            CardReportUpload,
+            pk,
+            "preview",
+            preview=_preview_of(found, lines=card_lines.lines),
+            notice=rejected.notice,
+        )
+    return CardReportUpload.objects.values_list("status", flat=True).get(pk=pk)
+
+
+@dataclass
+class CardUploadPreview:
+    """What the check of an upload found, as its page shows it (`CardReportUpload.preview`)."""
+
+    upload: CardReportUpload
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    warning_count: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    changing: int = 0
+    sample: list[dict] = field(default_factory=list)
+    digest: str = ""
+    file_errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, upload: CardReportUpload) -> "CardUploadPreview | None":
+        data = upload.preview
+        if data is None:
+            return None
+        if "file_errors" in data:
+            return cls(upload, file_errors=data["file_errors"])
+        sample = [{**row, "date": dt.date.fromisoformat(row["date"])} for row in data["sample"]]
+        return cls(upload, **{**data, "sample": sample})
+
+    @property
+    def can_commit(self) -> bool:
+        return (
+            not self.file_errors
+            and not self.error_count
+            and bool(self.digest)
+            and self.upload.status == ImportStatus.PREVIEWED
+        )

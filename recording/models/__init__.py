@@ -2,7 +2,13 @@
 and their uploads (`counts`), and the rollups the dashboards read (`rollups`). Import them from
 here: `from recording.models import DailyCount`."""
 
-from recording.models.counts import CountImport, DailyCount, DailyCountRevision, EntrySource
+from recording.models.counts import (
+    CountImport,
+    DailyCount,
+    DailyCountRevision,
+    EntrySource,
+    TableUpload,
+)
 from recording.models.devices import (
     DeviceStatusChange,
     DeviceStatusChangeQuerySet,
@@ -34,5 +40,6 @@ __all__ = [
     "RegencyDailyTotal",
     "Repair",
     "RollupTotal",
+    "TableUpload",
     "Vendor",
 ]

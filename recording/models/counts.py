@@ -89,8 +89,9 @@ class EntrySource(models.TextChoices):
     ADMIN = "admin", _("Admin")
 
 
-class CountImport(models.Model):
-    """An uploaded CSV/XLSX of daily counts: previewed first, committed all-or-nothing."""
+class TableUpload(models.Model):
+    """An uploaded CSV/XLSX file of figures, previewed first and saved all-or-nothing by
+    background tasks; a concrete upload adds who uploaded it (`uploaded_by`)."""
 
     Status = ImportStatus
 
@@ -102,12 +103,6 @@ class CountImport(models.Model):
     # `purge_uploads` clears the content of an old committed upload; its digest stays.
     sha256 = models.CharField(_("SHA-256 berkas"), max_length=64, blank=True)
     content_cleared_at = models.DateTimeField(_("isi berkas dihapus pada"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="count_imports",
-        verbose_name=_("diunggah oleh"),
-    )
     uploaded_at = models.DateTimeField(_("diunggah pada"), auto_now_add=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
@@ -132,15 +127,11 @@ class CountImport(models.Model):
     committed_at = models.DateTimeField(_("disimpan pada"), null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-uploaded_at"]
-        verbose_name = _("unggahan jumlah harian")
-        verbose_name_plural = _("unggahan jumlah harian")
 
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
-
-    def get_absolute_url(self):
-        return reverse("count_import", kwargs={"pk": self.pk})
 
     @property
     def is_stalled(self) -> bool:
@@ -154,6 +145,24 @@ class CountImport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in ImportStatus.running() and not self.is_stalled
+
+
+class CountImport(TableUpload):
+    """An uploaded CSV/XLSX of daily counts: previewed first, committed all-or-nothing."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="count_imports",
+        verbose_name=_("diunggah oleh"),
+    )
+
+    class Meta(TableUpload.Meta):
+        verbose_name = _("unggahan jumlah harian")
+        verbose_name_plural = _("unggahan jumlah harian")
+
+    def get_absolute_url(self):
+        return reverse("count_import", kwargs={"pk": self.pk})
 
 
 class DailyCountRevision(models.Model):

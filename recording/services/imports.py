@@ -18,6 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -43,7 +44,7 @@ from common.parsing import (
 from common.progress import ProgressCallback, progress_iter
 from districts.selectors import user_scope
 from recording.choices import IMPORT_STALE_MINUTES, IMPORT_TRANSITIONS, ImportNotice, ImportStatus
-from recording.models import CountImport, EntrySource, RecordingDevice
+from recording.models import CountImport, EntrySource, RecordingDevice, TableUpload
 from recording.selectors.devices import devices_in_scope
 from recording.services.counts import (
     Column,
@@ -460,12 +461,17 @@ class CountUploadForm(forms.Form):
                 self.lines = max(content.count(b"\n"), content.count(b"\r")) - 1
                 if problem := _over_limit_message(self.lines):
                     raise forms.ValidationError(problem)
-                read_csv(_csv_head(content), required=REQUIRED_COLUMNS, delimiters=CSV_DELIMITERS)
+                self.header_read(_csv_head(content))
             upload_file_name(upload.name)
         except FileRefused as exc:
             raise forms.ValidationError(exc.errors) from None
         self.content = content
         return upload
+
+    def header_read(self, head: bytes) -> None:
+        """Read a CSV's first lines as the import would (another kind of upload reads its own
+        columns); `FileRefused` if they cannot be."""
+        read_csv(head, required=REQUIRED_COLUMNS, delimiters=CSV_DELIMITERS)
 
 
 class CountImportCommitForm(forms.Form):
@@ -504,18 +510,23 @@ def count_import_get(*, pk: int, user, with_lines: bool = True) -> CountImport:
     return queryset.get(pk=pk)
 
 
-def _import_move(pk: int, step: str, **changes) -> bool:
-    """Take `step` (`IMPORT_TRANSITIONS`) if the upload is in a status it may be taken from;
-    False if it is not (someone else took it, or the upload is gone). One UPDATE."""
+def upload_move(model: type[TableUpload], pk: int, step: str, **changes) -> bool:
+    """Take `step` (`IMPORT_TRANSITIONS`) if the upload (of any `TableUpload` model) is in a
+    status it may be taken from; False if it is not (someone else took it, or the upload is
+    gone). One UPDATE."""
     allowed, to = IMPORT_TRANSITIONS[step]
     where = Q(status__in=allowed)
     if step == "recheck":
         stale = timezone.now() - dt.timedelta(minutes=IMPORT_STALE_MINUTES)
         where |= Q(status__in=ImportStatus.running(), progress_at__lt=stale)
-    moved = CountImport.objects.filter(where, pk=pk).update(
+    moved = model.objects.filter(where, pk=pk).update(
         status=to, progress_at=timezone.now(), **changes
     )
     return moved == 1
+
+
+def _import_move(pk: int, step: str, **changes) -> bool:
+    return upload_move(CountImport, pk, step, **changes)
 
 
 class ImportProgress:
@@ -523,8 +534,15 @@ class ImportProgress:
     `seconds`, told every 1000 rows by the loops that call it (`progress_iter`), never one per
     row. `offset` continues a count (the check's second pass after its first)."""
 
-    def __init__(self, pk: int, *, seconds: float = PROGRESS_SECONDS, offset: int = 0):
-        self.pk, self.seconds, self.offset = pk, seconds, offset
+    def __init__(
+        self,
+        pk: int,
+        *,
+        seconds: float = PROGRESS_SECONDS,
+        offset: int = 0,
+        model: type[TableUpload] = CountImport,
+    ):
+        self.pk, self.seconds, self.offset, self.model = pk, seconds, offset, model
         self._last = time.monotonic()
 
     def __call__(self, label: str, done: int, total: int | None = None) -> None:
@@ -533,12 +551,12 @@ class ImportProgress:
         if now - self._last < self.seconds:
             return
         self._last = now
-        CountImport.objects.filter(pk=self.pk).update(
+        self.model.objects.filter(pk=self.pk).update(
             progress_done=self.offset + done, progress_at=timezone.now()
         )
 
     def then(self, offset: int) -> "ImportProgress":
-        following = ImportProgress(self.pk, seconds=self.seconds, offset=offset)
+        following = ImportProgress(self.pk, seconds=self.seconds, offset=offset, model=self.model)
         following._last = self._last
         return following
 
@@ -780,26 +798,51 @@ class UploadsPurged:
 
 
 def count_imports_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> UploadsPurged:
-    """Delete the uploads never saved within `UPLOAD_UNCOMMITTED_HOURS`, and clear the file and
-    lines of saved ones after `UPLOAD_CONTENT_DAYS`.
+    """Delete the count uploads never saved within `UPLOAD_UNCOMMITTED_HOURS`, and clear the
+    file and lines of saved ones after `UPLOAD_CONTENT_DAYS` (`uploads_purge`)."""
+    return uploads_purge(CountImport, now=now, dry_run=dry_run)
+
+
+def all_uploads_purge(*, now: dt.datetime | None = None, dry_run: bool = False) -> UploadsPurged:
+    """`uploads_purge` of every kind of upload (each concrete `TableUpload`: the count uploads
+    and any other app's, found in the app registry so that this app imports none of them)."""
+    now = now or timezone.now()
+    results = [
+        uploads_purge(model, now=now, dry_run=dry_run)
+        for model in apps.get_models()
+        if issubclass(model, TableUpload)
+    ]
+    return UploadsPurged(
+        sum(r.deleted for r in results),
+        sum(r.cleared for r in results),
+        uncommitted_hours(),
+        settings.UPLOAD_CONTENT_DAYS,
+    )
+
+
+def uploads_purge(
+    model: type[TableUpload], *, now: dt.datetime | None = None, dry_run: bool = False
+) -> UploadsPurged:
+    """Delete the uploads of `model` never saved within `UPLOAD_UNCOMMITTED_HOURS`, and clear
+    the file and lines of saved ones after `UPLOAD_CONTENT_DAYS`.
 
     A saved upload keeps its row for good: who uploaded it and when, the file name, the file's
-    SHA-256 and the row counts, which is what the counts' history points at.
+    SHA-256 and the row counts, which is what the figures' history points at.
     """
     now = now or timezone.now()
     hours = uncommitted_hours()
     days = settings.UPLOAD_CONTENT_DAYS
     # Every upload not saved, but one being saved right now.
     abandoned = (
-        CountImport.objects.exclude(status=CountImport.Status.COMMITTED)
+        model.objects.exclude(status=model.Status.COMMITTED)
         .exclude(
-            status=CountImport.Status.COMMITTING,
+            status=model.Status.COMMITTING,
             progress_at__gte=now - dt.timedelta(minutes=IMPORT_STALE_MINUTES),
         )
         .filter(uploaded_at__lt=now - dt.timedelta(hours=hours))
     )
-    expired = CountImport.objects.filter(
-        status=CountImport.Status.COMMITTED,
+    expired = model.objects.filter(
+        status=model.Status.COMMITTED,
         committed_at__lt=now - dt.timedelta(days=days),
         content_cleared_at__isnull=True,
     )
@@ -807,7 +850,7 @@ def count_imports_purge(*, now: dt.datetime | None = None, dry_run: bool = False
         return UploadsPurged(abandoned.count(), expired.count(), hours, days)
     with transaction.atomic():
         # Only the keys: the files themselves are never loaded to be deleted.
-        deleted = abandoned.only("pk").delete()[1].get(CountImport._meta.label, 0)
+        deleted = abandoned.only("pk").delete()[1].get(model._meta.label, 0)
         cleared = expired.update(content=b"", parsed=None, content_cleared_at=now)
     return UploadsPurged(deleted, cleared, hours, days)
 

@@ -2,15 +2,15 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext
 
 from common.formatting import fmt_int
-from recording.services.imports import count_imports_purge
+from recording.services.imports import all_uploads_purge
 
 
 class Command(BaseCommand):
     help = (
-        "Delete count uploads never saved after UPLOAD_UNCOMMITTED_HOURS (default 48), and clear "
-        "the file content of saved ones after UPLOAD_CONTENT_DAYS (default 90). A saved upload "
-        "keeps its row for the audit: who and when, file name, SHA-256 and row counts. Meant "
-        "for a daily cron job."
+        "Delete uploads (of counts and of card reports) never saved after "
+        "UPLOAD_UNCOMMITTED_HOURS (default 48), and clear the file content of saved ones after "
+        "UPLOAD_CONTENT_DAYS (default 90). A saved upload keeps its row for the audit: who and "
+        "when, file name, SHA-256 and row counts. Meant for a daily cron job."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool, **options):
-        purged = count_imports_purge(dry_run=dry_run)
+        purged = all_uploads_purge(dry_run=dry_run)
         figures = {
             "deleted": fmt_int(purged.deleted),
             "cleared": fmt_int(purged.cleared),
