@@ -165,6 +165,15 @@ class CardReportRevision(models.Model):
     changed_by = _user_field(_("diubah oleh"))
     changed_at = models.DateTimeField(_("diubah pada"), default=timezone.now)
     source = models.CharField(_("lewat"), max_length=10, choices=EntrySource.choices)
+    # The upload whose save wrote it (none for the form, the admin or the command).
+    upload = models.ForeignKey(
+        "CardReportUpload",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("unggahan"),
+    )
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -459,11 +468,6 @@ class CardReportUpload(TableUpload):
         on_delete=models.PROTECT,
         related_name="card_report_uploads",
         verbose_name=_("diunggah oleh"),
-    )
-    # The revisions its save wrote. A revision is written by at most one upload; the link
-    # lives here because the revision's own table predates uploads.
-    revisions = models.ManyToManyField(
-        CardReportRevision, blank=True, related_name="uploads", verbose_name=_("riwayat")
     )
 
     class Meta(TableUpload.Meta):

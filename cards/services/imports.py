@@ -25,8 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cards.choices import FIGURE_COLUMNS
-from cards.models import CardReportRevision, CardReportUpload
-from cards.services.access import user_or_none
+from cards.models import CardReportUpload
 from cards.services.reports import (
     AREA,
     DATE,
@@ -434,20 +433,6 @@ def card_upload_commit_queue(*, upload: CardReportUpload) -> bool:
     )
 
 
-def _revisions_written(check: ReportCheck, *, after: int, user) -> list[int]:
-    """The revisions `card_reports_save` just wrote for the check's rows (one query)."""
-    keys = {row.key for row in check.rows if row.action in ("create", "update")}
-    if not keys:
-        return []
-    written = CardReportRevision.objects.filter(
-        pk__gt=after,
-        changed_by=user_or_none(user),
-        source=EntrySource.IMPORT,
-        report__date__range=(min(day for _code, day in keys), max(day for _code, day in keys)),
-    ).values_list("pk", "report__regency", "report__sub_district", "report__date")
-    return [pk for pk, regency, kecamatan, day in written if (regency or kecamatan, day) in keys]
-
-
 def card_upload_commit(
     *, upload: CardReportUpload, user, confirm: bool, expected_digest: str
 ) -> ReportCheck:
@@ -468,9 +453,10 @@ def card_upload_commit(
         rows, read_errors = card_lines_resolve(card_lines)
         if read_errors:
             raise CardUploadRejected(ImportNotice.NOW_ERRORS)
-        last = CardReportRevision.objects.order_by("-pk").values_list("pk", flat=True).first()
         try:
-            check = card_reports_save(rows=rows, user=user, source=EntrySource.IMPORT)
+            check = card_reports_save(
+                rows=rows, user=user, source=EntrySource.IMPORT, upload=locked
+            )
         except CardReportsRejected:
             raise CardUploadRejected(ImportNotice.NOW_ERRORS) from None
         # The save checked the rows under its locks; what it found stored is compared with
@@ -479,7 +465,6 @@ def card_upload_commit(
             raise CardUploadRejected(ImportNotice.CHANGED)
         if check.updated and not confirm:
             raise CardUploadRejected(ImportNotice.CONFIRM)
-        locked.revisions.add(*_revisions_written(check, after=last or 0, user=user))
         locked.status = ImportStatus.COMMITTED
         locked.committed_at = locked.progress_at = timezone.now()
         locked.rows = card_lines.lines

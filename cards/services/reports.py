@@ -377,13 +377,15 @@ def card_reports_save(
     user,
     source: str = EntrySource.FORM,
     today: dt.date | None = None,
+    upload=None,
 ) -> ReportCheck:
     """Save a batch all-or-nothing; raise `CardReportsRejected` (writing nothing) when any row
     may not be saved.
 
     The regencies' blanko stock rows and the kecamatan are locked before the check, so two
     saves that touch the same stock or the same kecamatan's cards are checked one after the
-    other (the kecamatan's region row is the one thing every report of it shares).
+    other (the kecamatan's region row is the one thing every report of it shares). `upload`:
+    the upload being saved, which its revisions then name.
     """
     with transaction.atomic():
         regencies = {row.area.code for row in rows if row.is_regency}
@@ -393,11 +395,11 @@ def card_reports_save(
         check = card_reports_check(rows=rows, user=user, today=today, lock=True)
         if check.errors:
             raise CardReportsRejected(check)
-        _write(check, stocks, user=user_or_none(user), source=source)
+        _write(check, stocks, user=user_or_none(user), source=source, upload=upload)
     return check
 
 
-def _write(check: ReportCheck, stocks, *, user, source: str) -> None:
+def _write(check: ReportCheck, stocks, *, user, source: str, upload) -> None:
     now = timezone.now()
     creates = [row for row in check.rows if row.action == "create"]
     updates = [row for row in check.rows if row.action == "update"]
@@ -424,6 +426,7 @@ def _write(check: ReportCheck, stocks, *, user, source: str) -> None:
             changed_by=user,
             changed_at=now,
             source=source,
+            upload=upload,
         )
         for row, report in zip(creates, new_reports, strict=True)
     ]
@@ -438,6 +441,7 @@ def _write(check: ReportCheck, stocks, *, user, source: str) -> None:
                 changed_by=user,
                 changed_at=now,
                 source=source,
+                upload=upload,
             )
         )
         for column, value in row.stored().items():
