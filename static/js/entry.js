@@ -1,5 +1,7 @@
-/* Daily entry (/entri/). Loaded as a static file: the Content-Security-Policy forbids inline
-   scripts. The page works without it; it only saves keystrokes.
+/* Daily entry (/entri/, /kartu/entri/), and the card pages' small forms (their refused form
+   carries data-entry-form, for the error summary's focus and links). Loaded as a static file:
+   the Content-Security-Policy forbids inline scripts. The page works without it; it only saves
+   keystrokes.
 
    - After a refused save, the focus goes to the summary of what stopped it (GOV.UK Design
      System's error summary), so a screen reader reads it and Tab reaches its links first; a

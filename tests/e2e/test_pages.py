@@ -19,6 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
+from cards.models import BlankoMovement, HandoutEvent
 from districts.services import regions_import
 from recording.models import DailyCount
 from tests.conftest import DEMO_PASSWORD
@@ -36,6 +37,10 @@ STORY_DAY = "2012-04-16"
 EMPTY_DAY = dt.date(2012, 4, 17)
 MARTAPURA = "16.08.01"
 MARTAPURA_SERIALS = ("SMS-1608-01-1", "SMS-1608-01-2")  # daily capacity 150 each
+# The demo's card journey is OKU Selatan's: blanko movements and a hand-out awaiting the Bupati.
+OKU_SELATAN = "16.09"
+CARD_LEDGER = f"/kartu/blanko/?area={OKU_SELATAN}"
+CARD_HANDOUTS = f"/kartu/pembagian/?area={OKU_SELATAN}"
 # Tab presses from the day field to the first count at most: Chromium's day field takes three
 # (its day, month and year), then the "show" button, the previous and next day, the first
 # station's link, and its count.
@@ -205,6 +210,23 @@ def _entry_refused(page: Page, log: PageLog):
     expect(page.locator(".error-summary").first).to_be_focused()
 
 
+def _ledger_refused(page: Page, log: PageLog):
+    """A receipt with no letter number and "1,5" blanko: refused, nothing saved."""
+    page.goto(CARD_LEDGER)
+    receipt = page.locator("form:has(input[name=action][value=receipt])")
+    receipt.get_by_label("Tanggal diterima").fill(STORY_DAY)
+    receipt.get_by_label("Jumlah blanko").fill("1,5")
+    receipt.get_by_role("button", name="Simpan").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+
+
+def _handouts_refused(page: Page, log: PageLog):
+    """A hand-out scheduled without its number of cards: refused, nothing saved."""
+    page.goto(CARD_HANDOUTS)
+    page.get_by_role("button", name="Simpan jadwal").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+
+
 def _not_found(page: Page, log: PageLog):
     log.expect_error_status("/wilayah/99/")
     assert page.goto("/wilayah/99/").status == 404
@@ -228,6 +250,12 @@ PAGE_KINDS = {
     "entry-refused": (OPERATOR, _entry_refused),
     "upload": (OPERATOR, "/impor/"),
     "upload-preview": (OPERATOR, _upload_preview),
+    "card-entry": (OPERATOR, f"/kartu/entri/?area=16.08&date={STORY_DAY}"),
+    "card-entry-printed": (ADMIN, f"/kartu/entri/?area={OKU_SELATAN}&date={STORY_DAY}"),
+    "card-ledger": (ADMIN, CARD_LEDGER),
+    "card-ledger-refused": (ADMIN, _ledger_refused),
+    "card-handouts": (ADMIN, CARD_HANDOUTS),
+    "card-handouts-refused": (ADMIN, _handouts_refused),
     "repairs": (ADMIN, "/perbaikan/"),
     "vendor": (ADMIN, "/vendor/"),
     "password": (ADMIN, "/kata-sandi/"),
@@ -468,3 +496,61 @@ def test_the_charts_are_read_out_and_their_links_reached_by_keyboard(sessions, s
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/wilayah/16\.08\.12/\?as_of={STORY_DAY}$"))
+
+
+# --- The card pages' small forms by keyboard -------------------------------------------------
+
+
+def _ledger_receipt_without_a_letter(page: Page):
+    page.goto(CARD_LEDGER)
+    receipt = page.locator("form:has(input[name=action][value=receipt])")
+    receipt.get_by_label("Tanggal diterima").fill(STORY_DAY)
+    receipt.get_by_label("Jumlah blanko").fill("500")
+    receipt.get_by_label("Jumlah blanko").press("Enter")  # Enter in a field saves the form
+
+
+def _handout_without_cards(page: Page):
+    page.goto(CARD_HANDOUTS)
+    page.get_by_label("Keterangan").fill("menunggu jadwal bupati")
+    page.get_by_label("Keterangan").press("Enter")
+
+
+# kind: (open the page and save a refused form, the summary's heading, its link, the field)
+REFUSED_FORMS = {
+    "ledger": (
+        _ledger_receipt_without_a_letter,
+        "Belum ada yang disimpan: 1 kesalahan perlu diperbaiki.",
+        "Nomor surat: Bidang ini tidak boleh kosong.",
+        "#id_receipt-reference",
+    ),
+    "handouts": (
+        _handout_without_cards,
+        "Belum ada yang disimpan: 1 kesalahan perlu diperbaiki.",
+        "Jumlah kartu direncanakan: Bidang ini tidak boleh kosong.",
+        "#id_planned_count",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", REFUSED_FORMS)
+@pytest.mark.parametrize("size", SIZES)
+def test_a_refused_card_form_puts_the_focus_on_its_error_summary(sessions, size, kind):
+    """As on the entry pages: the summary of what stopped the save has the focus, Tab reaches
+    its link, and Enter on the link puts the caret in the field at fault. Nothing is saved."""
+    refuse, heading, message, field = REFUSED_FORMS[kind]
+    session = sessions(size, ADMIN)
+    page = session.page
+    movements, events = BlankoMovement.objects.count(), HandoutEvent.objects.count()
+    refuse(page)
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("h2")).to_have_text(heading)
+    page.keyboard.press("Tab")
+    link = summary.get_by_role("link", name=message)
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(field)).to_be_focused()
+    expect(page.locator(field)).to_have_attribute("aria-invalid", "true")
+    assert (BlankoMovement.objects.count(), HandoutEvent.objects.count()) == (movements, events)
+    _screenshot(page, f"{size}-card-{kind}-keyboard")
+    session.log.assert_clean()
