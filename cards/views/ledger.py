@@ -15,7 +15,7 @@ from cards.forms import (
     BlankoReorderForm,
     BlankoTransferForm,
 )
-from cards.models import BlankoMovement, BlankoStock
+from cards.models import BlankoMovement, BlankoStock, ReorderPointChange
 from cards.selectors import card_figures
 from cards.services.blanko import (
     LEDGER_PERMISSION,
@@ -110,6 +110,9 @@ def blanko_ledger(request):
             stock and stock.reorder_point is not None and stock.stock <= stock.reorder_point
         ),
         "movements": movements,
+        "reorder_change": ReorderPointChange.objects.filter(regency=regency)
+        .select_related("changed_by")
+        .first(),
         "forms": forms,
         "url": url,
     }

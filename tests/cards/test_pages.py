@@ -227,6 +227,12 @@ def test_reorder_point_set_through_the_page(client, province_admin):
     data = {"action": "reorder", "reorder-reorder_point": "1.000"}
     assert client.post(_ledger(), data).status_code == 302
     assert BlankoStock.objects.get(regency=OKU_TIMUR).reorder_point == 1000
+    data["reorder-reorder_point"] = "2.000"
+    assert client.post(_ledger(), data).status_code == 302
+
+    page = client.get(_ledger()).content.decode()
+    assert "Batas terakhir diubah oleh admin_sumsel" in page
+    assert "(sebelumnya 1.000)" in page
 
 
 def test_hand_out_scheduled_without_a_day_waits_then_is_postponed(op_client):
