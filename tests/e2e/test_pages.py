@@ -202,6 +202,24 @@ def _upload_preview(page: Page, log: PageLog):
     expect(page.locator("input[name=confirm]")).to_be_visible()
 
 
+def _card_upload_preview(page: Page, log: PageLog):
+    """A card report file of OKU Timur whose print run exceeds its blanko: the preview names the
+    line and column, beside a good line of Martapura (nothing is saved)."""
+    page.goto("/kartu/unggah/")
+    lines = [
+        "date,area,print_ready,duplicates,failed,printed,spoiled,suket_issued,received,handed_out",
+        f"{EMPTY_DAY.isoformat()},16.08,,,,999999,,,,",
+        f"{EMPTY_DAY.isoformat()},{MARTAPURA},,,,,,,10,4",
+    ]
+    page.set_input_files(
+        "main input[type=file]",
+        files=[{"name": "kartu.csv", "mimeType": "text/csv", "buffer": "\n".join(lines).encode()}],
+    )
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    expect(page.locator("h1")).to_contain_text("kartu.csv")
+    expect(page.get_by_text("Baris 2").first).to_be_visible()
+
+
 def _entry_refused(page: Page, log: PageLog):
     page.goto(f"/entri/?area={MARTAPURA}&date={EMPTY_DAY.isoformat()}")
     page.get_by_label(f"Jumlah terekam {MARTAPURA_SERIALS[0]}").fill("200")
@@ -252,6 +270,8 @@ PAGE_KINDS = {
     "upload-preview": (OPERATOR, _upload_preview),
     "card-entry": (OPERATOR, f"/kartu/entri/?area=16.08&date={STORY_DAY}"),
     "card-entry-printed": (ADMIN, f"/kartu/entri/?area={OKU_SELATAN}&date={STORY_DAY}"),
+    "card-upload": (OPERATOR, "/kartu/unggah/"),
+    "card-upload-preview": (OPERATOR, _card_upload_preview),
     "card-ledger": (ADMIN, CARD_LEDGER),
     "card-ledger-refused": (ADMIN, _ledger_refused),
     "card-handouts": (ADMIN, CARD_HANDOUTS),
