@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
@@ -36,7 +37,6 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, Greatest, Left
 
 from cards.choices import HandoutStatus
@@ -44,7 +44,6 @@ from cards.models import CardReport, HandoutEvent
 from districts.codes import (
     CHILD_CODE_LENGTH,
     REGENCY_CODE_LENGTH,
-    SUB_DISTRICT_CODE_LENGTH,
     area_q,
     region_level,
 )
@@ -286,11 +285,11 @@ def _handout_groups(as_of: dt.date, days: int) -> dict[str, Q]:
 def _events_grouped(events, as_of: dt.date, days: int):
     groups = _handout_groups(as_of, days)
     return events.annotate(
-        group=CaseWhen(
+        group=Case(
             *(When(condition, then=Value(name)) for name, condition in groups.items()),
             output_field=CharField(),
         ),
-        rank=CaseWhen(
+        rank=Case(
             *(When(condition, then=Value(n)) for n, condition in enumerate(groups.values())),
             output_field=IntegerField(),
         ),
