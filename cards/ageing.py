@@ -237,28 +237,54 @@ def card_ageing_by_child(
     return _ageing_by(pool, units, rows, child, as_of, days)
 
 
-def ageing_of_regencies(
+@dataclass(frozen=True)
+class LongWaiting:
+    """A regency's print office or a kecamatan with cards waiting more than the days."""
+
+    code: str
+    name: str
+    regency_code: str
+    ageing: CardAgeing
+
+
+def _long_waiting(pool: _Pool, units: Q, rows: Q, as_of: dt.date, days: int) -> list:
+    """The units `units` with cards waiting more than `days`, in code order, in two queries:
+    each is its own group, so nothing is added up; only a unit waiting that long can have its
+    oldest batch that old."""
+    regency = "code" if pool is REGENCY_POOL else "regency_id"
+    counts = (
+        _units(pool, units, as_of, days)
+        .filter(unit_waiting_long__gt=0)
+        .values_list("code", "name", regency, "unit_waiting", "unit_waiting_long")
+        .order_by("code")
+    )
+    oldest = dict(
+        _oldest_batches(pool, rows, as_of)
+        .filter(date__lte=as_of - dt.timedelta(days=days))
+        .values_list("unit", "date")
+    )
+    return [
+        LongWaiting(
+            code=code,
+            name=name,
+            regency_code=regency_code,
+            ageing=CardAgeing(waiting=waiting, waiting_long=waiting_long, oldest=oldest.get(code)),
+        )
+        for code, name, regency_code, waiting, waiting_long in counts
+    ]
+
+
+def long_waiting_in_regencies(
     *, codes: list[str], as_of: dt.date, days: int = CARD_WAITING_DAYS
-) -> tuple[dict[str, CardAgeing], dict[str, CardAgeing]]:
-    """For the alerts: each regency's print runs waiting, and each of their kecamatan's
-    received cards waiting, by code, in four queries for all of them."""
-    regencies = _ageing_by(
-        REGENCY_POOL,
-        Q(code__in=codes),
-        Q(regency__in=codes) | Q(sub_district__regency__in=codes),
-        F,
-        as_of,
-        days,
+) -> tuple[list[LongWaiting], list[LongWaiting]]:
+    """For the alerts: the regencies in `codes` whose print runs wait more than `days`, and
+    their kecamatan whose received cards do, in four queries for all of them."""
+    kecamatan_rows = Q(sub_district__regency__in=codes)
+    regencies = _long_waiting(
+        REGENCY_POOL, Q(code__in=codes), Q(regency__in=codes) | kecamatan_rows, as_of, days
     )
-    sub_districts = _ageing_by(
-        SUB_DISTRICT_POOL,
-        Q(regency__in=codes),
-        Q(sub_district__regency__in=codes),
-        F,
-        as_of,
-        days,
-    )
-    return regencies, sub_districts
+    kecamatan = _long_waiting(SUB_DISTRICT_POOL, Q(regency__in=codes), kecamatan_rows, as_of, days)
+    return regencies, kecamatan
 
 
 # --- Hand-out events --------------------------------------------------------------------------
