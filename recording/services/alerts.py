@@ -1,10 +1,13 @@
 """The daily digest each regency's admins receive by email (`send_alerts`).
 
 Per regency: devices down longer than N days, repairs past the vendor's agreed time, working
-stations that have not reported for M days, and blanko under the regency's reorder point or
-running out within `BLANKO_DAYS` at the recent printing rate. Everything is read in a fixed
-number of queries for all regencies at once and then split per regency in Python; a regency
-with nothing to say, or without an admin who has an email address, gets no email.
+stations that have not reported for M days, blanko under the regency's reorder point or
+running out within `BLANKO_DAYS` at the recent printing rate, printed cards waiting more than
+`CARD_WAITING_DAYS` to be handed out (at the print office and at each kecamatan, first in first
+out), and hand-out events postponed, overdue or still without a day after that many days.
+Everything is read in a fixed number of queries for all regencies at once and then split per
+regency in Python; a regency with nothing to say, or without an admin who has an email
+address, gets no email.
 """
 
 import datetime as dt
@@ -15,8 +18,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
+from cards.ageing import CARD_WAITING_DAYS, handout_alert_events, long_waiting_in_regencies
 from cards.selectors import blanko_standings
 from common.days import format_day
 from districts.choices import Role
@@ -74,6 +78,25 @@ class BlankoLine:
     days_left: int | None
 
 
+@dataclass(frozen=True)
+class WaitingLine:
+    sub_district_name: str  # "": the regency's print runs
+    waiting_long: int
+    oldest: dt.date
+    days_oldest: int
+
+
+@dataclass(frozen=True)
+class HandoutLine:
+    sub_district_name: str
+    group: str  # "overdue", "postponed" or "undated" (without a day for too long)
+    planned_on: dt.date | None
+    planned_count: int
+    postponed_reason: str
+    note: str
+    days: int  # overdue: days past the planned day; undated: days since it was recorded
+
+
 @dataclass
 class RegencyDigest:
     code: str
@@ -86,10 +109,20 @@ class RegencyDigest:
     overdue: list[OverdueLine] = field(default_factory=list)
     silent: list[SilentLine] = field(default_factory=list)
     blanko: BlankoLine | None = None  # only when short: under its reorder point or its days
+    waiting_days: int = CARD_WAITING_DAYS
+    cards_waiting: list[WaitingLine] = field(default_factory=list)  # print office first
+    handouts: list[HandoutLine] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.down or self.overdue or self.silent or self.blanko)
+        return not (
+            self.down
+            or self.overdue
+            or self.silent
+            or self.blanko
+            or self.cards_waiting
+            or self.handouts
+        )
 
     @property
     def subject(self) -> str:
@@ -131,6 +164,7 @@ def regency_digests(
     down_days: int = DOWN_DAYS,
     silent_days: int = SILENT_DAYS,
     blanko_days: int = BLANKO_DAYS,
+    waiting_days: int = CARD_WAITING_DAYS,
 ) -> list[RegencyDigest]:
     """The digests with something to say and someone to say it to, by regency code."""
     recipients = _recipients_by_regency()
@@ -145,6 +179,7 @@ def regency_digests(
             down_days=down_days,
             silent_days=silent_days,
             recipients=sorted(recipients[code]),
+            waiting_days=waiting_days,
         )
         for code, name in Regency.objects.filter(code__in=codes).values_list("code", "name")
     }
@@ -234,11 +269,54 @@ def regency_digests(
                 days_left=standing.days_left,
             )
 
+    _add_cards_waiting(digests, codes=codes, as_of=as_of, days=waiting_days)
+    _add_handouts(digests, codes=codes, as_of=as_of, days=waiting_days)
+
     for digest in digests.values():
         digest.down.sort(key=lambda d: (-d.days_down, d.serial))
         digest.overdue.sort(key=lambda o: (-o.days_overdue, o.serial))
         digest.silent.sort(key=lambda s: (s.last_report or dt.date.min, s.serial))
     return [digests[code] for code in sorted(digests) if not digests[code].is_empty]
+
+
+def _add_cards_waiting(digests: dict, *, codes: list[str], as_of: dt.date, days: int) -> None:
+    """Print runs and received cards waiting more than `days`: the regency's first, then its
+    kecamatan in code order (four queries)."""
+    regencies, kecamatan = long_waiting_in_regencies(codes=codes, as_of=as_of, days=days)
+    for unit in [*regencies, *kecamatan]:
+        if (digest := digests.get(unit.regency_code)) is None:
+            continue
+        digest.cards_waiting.append(
+            WaitingLine(
+                sub_district_name="" if unit.code == unit.regency_code else unit.name,
+                waiting_long=unit.ageing.waiting_long,
+                oldest=unit.ageing.oldest,
+                days_oldest=unit.ageing.oldest_days(as_of),
+            )
+        )
+
+
+def _add_handouts(digests: dict, *, codes: list[str], as_of: dt.date, days: int) -> None:
+    """Hand-out events postponed, overdue, or without a day `days` after they were recorded,
+    most urgent first (one query)."""
+    for event in handout_alert_events(codes=codes, as_of=as_of, days=days):
+        if (digest := digests.get(event.sub_district.regency_id)) is None:
+            continue
+        if event.group == "overdue":
+            waited = (as_of - event.planned_on).days
+        else:
+            waited = (as_of - timezone.localdate(event.created_at)).days
+        digest.handouts.append(
+            HandoutLine(
+                sub_district_name=event.sub_district.name,
+                group=event.group,
+                planned_on=event.planned_on,
+                planned_count=event.planned_count,
+                postponed_reason=event.postponed_reason,
+                note=event.note,
+                days=waited,
+            )
+        )
 
 
 def digest_message(digest: RegencyDigest, *, base_url: str = "") -> EmailMessage:

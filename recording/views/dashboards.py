@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from cards.ageing import waiting_and_handouts
 from cards.selectors import card_figures, card_figures_by_child
 from common.days import default_day
 from common.downloads import unknown_format_response
@@ -102,6 +103,7 @@ def _card_context(dashboard, *, code: str, level: int, as_of) -> dict:
         "card_children": children,
         "card_coverage": coverage_percent(total.handed_out, dashboard.total.eligible),
         "card_rows": [(c, children[c.code]) for c in areas],
+        **waiting_and_handouts(area=code, as_of=as_of, children=areas),
     }
 
 

@@ -6,10 +6,12 @@ import io
 import pytest
 from django.core.management import call_command
 
+from cards.choices import HandoutStatus
+from cards.models import HandoutEvent
 from cards.services.blanko import blanko_receipt_record, blanko_reorder_point_set
 from cards.services.reports import ReportRow, card_reports_save
 from districts.choices import Role
-from districts.models import Regency
+from districts.models import Regency, SubDistrict
 from recording.models import DailyCount, Vendor
 from recording.services.alerts import regency_digests
 from recording.services.repairs import repair_report_fault, repair_ship
@@ -139,11 +141,13 @@ def test_silent_stations_and_late_repairs_go_to_the_admins_of_the_regency_and_pr
 def test_the_digest_costs_the_same_queries_for_one_regency_or_a_whole_province(
     loaded, make_user, django_assert_max_num_queries
 ):
-    # Six for the devices, two for the blanko (movements grouped by regency, reorder points).
-    with django_assert_max_num_queries(8):
+    # Six for the devices, two for the blanko (movements grouped by regency, reorder points),
+    # four for the cards waiting (regencies and kecamatan: counts, oldest batch), one for the
+    # hand-out events.
+    with django_assert_max_num_queries(13):
         assert len(regency_digests(as_of=D(2012, 4, 20))) == 1
     make_user("adm_prov", Role.ADMIN, "16", email="prov@sumsel.example")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(13):
         # Every Sumatera Selatan regency is silent on 20 April (the demo ends on the 16th).
         assert len(regency_digests(as_of=D(2012, 4, 20))) == 17
 
@@ -181,3 +185,97 @@ def test_the_digest_names_a_regency_under_its_blanko_reorder_point(make_user, ma
         "- Stok 600 lembar, di bawah batas minta tambahan (1.000), cukup untuk 12 hari pada "
         "laju cetak empat minggu terakhir."
     ) in message.body.splitlines()
+
+
+def _aceh_selatan_admin(make_user):
+    make_user("adm_agara", Role.ADMIN, "11.02", email="agara@acehtenggara.example")
+    return make_user("adm_acsel", Role.ADMIN, "11.01", email="acsel@acehselatan.example")
+
+
+def _aceh_message(mailoutbox):
+    [message] = [m for m in mailoutbox if "Aceh Selatan" in m.subject]
+    assert message.subject == "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16 Apr 2012"
+    assert message.to == ["acsel@acehselatan.example"]
+    return message
+
+
+def _section(body: str, heading: str) -> list[str]:
+    return body.split(heading)[1].split("\n\n")[0].strip().splitlines()
+
+
+def test_the_digest_names_cards_waiting_more_than_30_days(make_user, mailoutbox):
+    admin = _aceh_selatan_admin(make_user)
+    blanko_receipt_record(
+        regency=Regency.objects.get(code="11.01"),
+        date=D(2012, 1, 2),
+        quantity=1_000,
+        reference="470/12",
+        user=admin,
+    )
+    areas = {code: SubDistrict.objects.get(code=code) for code in ("11.01.01", "11.01.02")}
+    areas["11.01"] = Regency.objects.get(code="11.01")
+    figures = [
+        # Printed 600 on 1 February and 200 on 10 April; 100 handed out: the run of 1 February
+        # still waits, 600 - 100 = 500 of it more than 30 days (75 days on 16 April).
+        ("11.01", D(2012, 2, 1), {"printed": 600}),
+        ("11.01", D(2012, 4, 10), {"printed": 200}),
+        # Bakongan received 400 on 10 February and handed out 100: 300 wait, 66 days.
+        ("11.01.01", D(2012, 2, 10), {"received": 400}),
+        ("11.01.01", D(2012, 3, 1), {"handed_out": 100}),
+        # Kluet Utara received its cards 11 days ago: not long.
+        ("11.01.02", D(2012, 4, 5), {"received": 100}),
+    ]
+    card_reports_save(
+        rows=[
+            ReportRow(line=n, area=areas[code], date=day, figures=values)
+            for n, (code, day, values) in enumerate(figures, start=1)
+        ],
+        user=admin,
+    )
+
+    _send("--as-of", "2012-04-16")
+
+    message = _aceh_message(mailoutbox)
+    assert _section(message.body, "KARTU MENUNGGU DISERAHKAN LEBIH DARI 30 HARI") == [
+        "- Dicetak belum diserahkan: 500 kartu, terlama sejak 1 Feb 2012 (75 hari).",
+        "- Kecamatan Bakongan: 300 kartu diterima belum diserahkan, terlama sejak 10 Feb 2012 "
+        "(66 hari).",
+    ]
+
+
+def test_the_digest_names_handouts_postponed_overdue_or_long_without_a_day(make_user, mailoutbox):
+    _aceh_selatan_admin(make_user)
+
+    def event(code, *, planned_on=None, status=HandoutStatus.PLANNED, count=100, **fields):
+        return HandoutEvent.objects.create(
+            sub_district_id=code,
+            planned_on=planned_on,
+            planned_count=count,
+            status=status,
+            **fields,
+        )
+
+    recorded = dt.datetime(2012, 3, 2, 9, tzinfo=dt.UTC)  # 45 days before 16 April
+    event("11.01.03", count=2_000, note="menunggu jadwal bupati", created_at=recorded)
+    event("11.01.02", status=HandoutStatus.POSTPONED, postponed_reason="Camat dinas luar")
+    event("11.01.01", planned_on=D(2012, 4, 10))
+    # Not worth a word: without a day for 15 days only, to come, held, another regency's.
+    event("11.01.04", created_at=dt.datetime(2012, 4, 1, 9, tzinfo=dt.UTC))
+    event("11.01.01", planned_on=D(2012, 4, 20))
+    event("11.01.01", planned_on=D(2012, 4, 2), status=HandoutStatus.HELD, held_on=D(2012, 4, 2))
+    event("11.02.01", planned_on=D(2012, 4, 1))
+
+    _send("--as-of", "2012-04-16")
+
+    message = _aceh_message(mailoutbox)
+    assert _section(message.body, "JADWAL PEMBAGIAN KARTU PERLU DITINDAKLANJUTI (3)") == [
+        "- Kecamatan Bakongan, 100 kartu: direncanakan 10 Apr 2012, belum terlaksana "
+        "(6 hari lewat).",
+        "- Kecamatan Kluet Utara, 100 kartu: ditunda: Camat dinas luar.",
+        "- Kecamatan Kluet Selatan, 2.000 kartu: belum dijadwalkan, dicatat 45 hari lalu "
+        "(menunggu jadwal bupati).",
+    ]
+    # Aceh Tenggara's admin hears of its overdue hand-out, not of Aceh Selatan's.
+    [other] = [m for m in mailoutbox if "Aceh Tenggara" in m.subject]
+    assert "direncanakan 1 Apr 2012, belum terlaksana (15 hari lewat)" in other.body
+    assert "Bakongan" not in other.body

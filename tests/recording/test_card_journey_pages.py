@@ -111,3 +111,59 @@ def test_card_journey_in_english(client, viewer_sumsel, loaded):
     assert "2,480" in section
     for indonesian in ("Perjalanan kartu", "Dicetak", "Stok blanko"):
         assert indonesian not in section, indonesian
+
+
+def _waiting_section(client, url: str) -> str:
+    html = client.get(url).content.decode()
+    return html[html.index('<section class="card-waiting"') :]
+
+
+def test_regency_page_flags_print_runs_waiting_more_than_30_days(client, viewer_sumsel, loaded):
+    client.force_login(viewer_sumsel)
+    # OKU Selatan printed 500 on 26 March, 2 April, 9 April and 16 April and handed out none.
+    # On 16 April the oldest run waits 21 days: nothing waits longer than 30.
+    on_the_day = _waiting_section(client, "/wilayah/16.09/?as_of=2012-04-16")
+    assert (
+        '<div class=""><span class="label">Menunggu lebih dari 30 hari</span>'
+        '<span class="value">0</span>'
+    ) in on_the_day
+    assert "terlama sejak 26 Mar 2012 (21 hari)" in on_the_day
+    # On 1 May, 30 days back is 1 April: the run of 26 March (500) waits 36 days.
+    in_may = _waiting_section(client, "/wilayah/16.09/?as_of=2012-05-01")
+    assert (
+        '<div class="warn"><span class="label">Menunggu lebih dari 30 hari</span>'
+        '<span class="value">500</span>'
+    ) in in_may
+    assert "terlama sejak 26 Mar 2012 (36 hari)" in in_may
+
+
+def test_province_page_lists_regencies_with_cards_waiting_oldest_first(
+    client, viewer_sumsel, loaded
+):
+    client.force_login(viewer_sumsel)
+    section = _waiting_section(client, "/wilayah/16/?as_of=2012-05-01")
+    listed = section[section.index('<ol class="waiting-children">') : section.index("</ol>")]
+
+    # Every regency's first print run was on 26 March: all 17 wait, in code order.
+    assert listed.count("<li>") == 17
+    assert listed.index('href="/wilayah/16.01/') < listed.index('href="/wilayah/16.09/')
+    oku_selatan = listed[listed.index('href="/wilayah/16.09/') :]
+    oku_selatan = " ".join(oku_selatan[: oku_selatan.index("</li>")].split())
+    assert "500 kartu lebih dari 30 hari, terlama sejak 26 Mar 2012 (36 hari)" in oku_selatan
+
+
+def test_regency_page_shows_the_handout_waiting_for_the_bupati(client, viewer_sumsel, loaded):
+    (event,) = HandoutEvent.objects.filter(sub_district__regency="16.09")
+    client.force_login(viewer_sumsel)
+    section = _waiting_section(client, "/wilayah/16.09/?as_of=2012-04-16")
+    row = section[section.index('<tr class="handout-undated">') :]
+    row = row[: row.index("</tr>")]
+
+    assert (
+        f'<a href="/kartu/pembagian/?area={event.sub_district_id}#jadwal-{event.pk}">'
+        f"{event.sub_district.name}</a>"
+    ) in row
+    assert "belum dijadwalkan" in row and "menunggu jadwal bupati" in row
+    assert "<td>2.000</td>" in row
+    assert "belum dijadwalkan 1" in section
+    assert '<a href="/kartu/pembagian/?area=16.09">' in section
