@@ -126,7 +126,7 @@ class RegencyDigest:
 
     @property
     def subject(self) -> str:
-        return translation.gettext("[e-KTP] Ringkasan alat — %(area)s, %(date)s") % {
+        return translation.gettext("[e-KTP] Ringkasan harian — %(area)s, %(date)s") % {
             "area": self.name,
             "date": format_day(self.as_of),
         }

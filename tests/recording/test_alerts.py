@@ -36,7 +36,7 @@ def test_on_the_demo_day_oku_timurs_admin_gets_one_email_about_the_two_stations(
     [message] = mailoutbox
     assert message.to == [OKU_TIMUR_ADMIN]
     assert message.subject == (
-        "[e-KTP] Ringkasan alat — Kabupaten Ogan Komering Ulu Timur, 16 Apr 2012"
+        "[e-KTP] Ringkasan harian — Kabupaten Ogan Komering Ulu Timur, 16 Apr 2012"
     )
     assert "ALAT TIDAK BEROPERASI LEBIH DARI 3 HARI (2)" in message.body
     buay_madang_timur = _body_line(message, "SMS-1608-12-1")
@@ -118,7 +118,7 @@ def test_silent_stations_and_late_repairs_go_to_the_admins_of_the_regency_and_pr
     output = _send("--as-of", "2012-04-16", "--silent-days", "2")
     aceh = [m for m in mailoutbox if "Aceh" in m.subject]
     assert [m.subject for m in aceh] == [
-        "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16 Apr 2012"
+        "[e-KTP] Ringkasan harian — Kabupaten Aceh Selatan, 16 Apr 2012"
     ]  # nothing to say about Aceh Tenggara, whose station reported today
     [message] = aceh
     assert sorted(message.to) == ["acsel@acehselatan.example", "prov@aceh.example"]
@@ -178,7 +178,7 @@ def test_the_digest_names_a_regency_under_its_blanko_reorder_point(make_user, ma
     _send("--as-of", "2012-04-16")
 
     [message] = [m for m in mailoutbox if "Aceh" in m.subject]
-    assert message.subject == "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16 Apr 2012"
+    assert message.subject == "[e-KTP] Ringkasan harian — Kabupaten Aceh Selatan, 16 Apr 2012"
     assert message.to == ["acsel@acehselatan.example"]
     assert "BLANKO KTP-EL HAMPIR HABIS" in message.body
     assert (
@@ -194,7 +194,7 @@ def _aceh_selatan_admin(make_user):
 
 def _aceh_message(mailoutbox):
     [message] = [m for m in mailoutbox if "Aceh Selatan" in m.subject]
-    assert message.subject == "[e-KTP] Ringkasan alat — Kabupaten Aceh Selatan, 16 Apr 2012"
+    assert message.subject == "[e-KTP] Ringkasan harian — Kabupaten Aceh Selatan, 16 Apr 2012"
     assert message.to == ["acsel@acehselatan.example"]
     return message
 
