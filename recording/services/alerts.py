@@ -334,10 +334,18 @@ def alerts_send(
     as_of: dt.date,
     down_days: int = DOWN_DAYS,
     silent_days: int = SILENT_DAYS,
+    blanko_days: int = BLANKO_DAYS,
+    waiting_days: int = CARD_WAITING_DAYS,
     base_url: str = "",
 ) -> list[RegencyDigest]:
     """Email every regency's digest to its admins; returns the digests sent."""
-    digests = regency_digests(as_of=as_of, down_days=down_days, silent_days=silent_days)
+    digests = regency_digests(
+        as_of=as_of,
+        down_days=down_days,
+        silent_days=silent_days,
+        blanko_days=blanko_days,
+        waiting_days=waiting_days,
+    )
     if digests:
         with get_connection() as connection:
             connection.send_messages([digest_message(d, base_url=base_url) for d in digests])

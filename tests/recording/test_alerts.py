@@ -279,3 +279,19 @@ def test_the_digest_names_handouts_postponed_overdue_or_long_without_a_day(make_
     [other] = [m for m in mailoutbox if "Aceh Tenggara" in m.subject]
     assert "direncanakan 1 Apr 2012, belum terlaksana (15 hari lewat)" in other.body
     assert "Bakongan" not in other.body
+
+
+def test_waiting_days_choose_which_print_runs_waited_too_long(loaded, mailoutbox):
+    """OKU Timur's demo prints 270 cards a week from 26 March and hands out none yet: on 16
+    April the first run has waited 21 days, the second 14."""
+    output = _send("--as-of", "2012-04-16", "--waiting-days", "10")
+    assert "540 kartu menunggu lama" in output
+    body = mailoutbox[-1].body
+    assert "KARTU MENUNGGU DISERAHKAN LEBIH DARI 10 HARI" in body
+    assert "Dicetak belum diserahkan: 540 kartu, terlama sejak 26 Mar 2012 (21 hari)." in body
+
+    _send("--as-of", "2012-04-16", "--waiting-days", "20")
+    assert "Dicetak belum diserahkan: 270 kartu, terlama sejak 26 Mar 2012" in mailoutbox[-1].body
+
+    _send("--as-of", "2012-04-16")  # 30 days by default: nothing waited that long
+    assert "KARTU MENUNGGU" not in mailoutbox[-1].body
