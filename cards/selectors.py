@@ -6,13 +6,31 @@ the nation; a kecamatan has none of them (None). Received and handed out add up 
 kecamatan. Every total is the sum of its children's, blanko needed included: it is summed
 per regency, as one regency's spare blanko does not print another's backlog until it is
 transferred.
+
+Suket outstanding (the temporary letters still in residents' hands) is an estimate, as no
+report counts the sukets a printed card replaces. A suket is given to a resident whose record
+is print-ready while the card waits for blanko, and the card, once printed, replaces it; the
+print office prints the oldest records first (first in, first out), so the sukets still out
+are those of the records still waiting: per regency, the smaller of the sukets issued up to
+the day and the print-ready records not printed (never below 0). It is summed per regency like
+blanko needed: one regency's printing does not replace another's sukets.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Left
+from django.db.models import (
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least, Left
 
 from cards.choices import FIGURE_COLUMNS, REGENCY_COLUMNS, MovementKind
 from cards.models import BlankoMovement, BlankoStock, CardReport
@@ -45,6 +63,7 @@ class CardFigures:
     blanko_daily_use: float | None
     blanko_days_left: int | None
     blanko_needed: int | None
+    suket_outstanding: int | None  # an estimate (see the module's docstring)
 
     @property
     def call_back(self) -> int | None:
@@ -72,17 +91,27 @@ def _regency_sum(queryset, expression) -> Subquery:
     )
 
 
-def _shortfalls(area: str, as_of: dt.date):
+def _backlogs(area: str, as_of: dt.date):
     """Regencies of `area` with the print-ready records not printed that their stock cannot
-    cover (`shortfall`)."""
+    cover (`shortfall`) and their estimated sukets outstanding (`suket_estimate`)."""
     reports = CardReport.objects.filter(regency__isnull=False, date__lte=as_of).order_by()
     movements = BlankoMovement.objects.filter(date__lte=as_of).order_by()
-    shortfall = Greatest(
-        _regency_sum(reports, Coalesce("print_ready", 0) - Coalesce("printed", 0))
-        - _regency_sum(movements, "quantity"),
-        Value(0),
+    backlog = _regency_sum(reports, Coalesce("print_ready", 0) - Coalesce("printed", 0))
+    shortfall = Greatest(backlog - _regency_sum(movements, "quantity"), Value(0))
+    suket_out = Least(_regency_sum(reports, Coalesce("suket_issued", 0)), Greatest(backlog, 0))
+    return (
+        Regency.objects.filter(area_q(area, "code"))
+        .annotate(shortfall=shortfall, suket_estimate=suket_out)
+        .order_by()
     )
-    return Regency.objects.filter(area_q(area, "code")).annotate(shortfall=shortfall).order_by()
+
+
+# Per regency, summed upward (see the module's docstring). An aggregate named like the
+# annotation it sums would drop that annotation from Django's subquery: the names differ.
+BACKLOG_SUMS = {
+    "needed": Coalesce(Sum("shortfall"), 0),
+    "suket_out": Coalesce(Sum("suket_estimate"), 0),
+}
 
 
 def _report_totals(area: str, as_of: dt.date) -> tuple[Q, Q, dict]:
@@ -126,10 +155,11 @@ def _kecamatan_figures(totals: dict) -> CardFigures:
         blanko_daily_use=None,
         blanko_days_left=None,
         blanko_needed=None,
+        suket_outstanding=None,
     )
 
 
-def _regency_figures(totals: dict, blanko: dict, needed: int) -> CardFigures:
+def _regency_figures(totals: dict, blanko: dict, backlogs: dict) -> CardFigures:
     received, handed_out = totals["received"], totals["handed_out"]
     stock, used = blanko["stock"], blanko["used"]
     return CardFigures(
@@ -143,7 +173,8 @@ def _regency_figures(totals: dict, blanko: dict, needed: int) -> CardFigures:
         blanko_used_28_days=used,
         blanko_daily_use=used / USE_WINDOW_DAYS,
         blanko_days_left=_days_left(stock, used),
-        blanko_needed=needed,
+        blanko_needed=backlogs["needed"],
+        suket_outstanding=backlogs["suket_out"],
     )
 
 
@@ -166,8 +197,8 @@ def card_figures(*, area: str, as_of: dt.date) -> CardFigures:
         .order_by()
         .aggregate(**_blanko_sums(as_of))
     )
-    needed = _shortfalls(area, as_of).aggregate(total=Coalesce(Sum("shortfall"), 0))["total"]
-    return _regency_figures(totals, blanko, needed)
+    backlogs = _backlogs(area, as_of).aggregate(**BACKLOG_SUMS)
+    return _regency_figures(totals, blanko, backlogs)
 
 
 def _grouped(queryset, child, sums: dict) -> dict[str, dict]:
@@ -205,19 +236,52 @@ def card_figures_by_child(
         Left("regency_id", length, output_field=CharField()),
         _blanko_sums(as_of),
     )
-    needed = _grouped(
-        _shortfalls(area, as_of),
-        Left("code", length, output_field=CharField()),
-        {"total": Coalesce(Sum("shortfall"), 0)},
+    backlogs = _grouped(
+        _backlogs(area, as_of), Left("code", length, output_field=CharField()), BACKLOG_SUMS
     )
     return {
         code: _regency_figures(
             totals.get(code, empty),
             blanko.get(code, {"stock": 0, "used": 0}),
-            needed.get(code, {"total": 0})["total"],
+            backlogs.get(code, {"needed": 0, "suket_out": 0}),
         )
         for code in codes
     }
+
+
+@dataclass(frozen=True)
+class CardDayPoint:
+    """An area's card figures added up from its first report to the end of a day."""
+
+    date: dt.date
+    print_ready: int
+    printed: int
+    received: int
+    handed_out: int
+
+
+SERIES_COLUMNS = ("print_ready", "printed", "received", "handed_out")
+
+
+def card_series(*, area: str, start: dt.date, end: dt.date) -> list[CardDayPoint]:
+    """The cumulative card figures of `area` at the end of each day from `start` to `end` that
+    has reports, in one query grouped by day. Reports before `start` count in `start`'s point,
+    so every point is the total from the first report on (print figures are 0 on a kecamatan).
+    """
+    regency_rows, kecamatan_rows, sums = _report_totals(area, end)
+    per_day = (
+        CardReport.objects.filter(date__lte=end)
+        .filter(regency_rows | kecamatan_rows)
+        .annotate(day=Greatest("date", Value(start, output_field=DateField())))
+        .values("day")
+        .annotate(**{column: sums[column] for column in SERIES_COLUMNS})
+        .order_by("day")
+    )
+    points, running = [], dict.fromkeys(SERIES_COLUMNS, 0)
+    for row in per_day:  # a running sum of at most two years of days, not of the reports
+        running = {column: running[column] + row[column] for column in SERIES_COLUMNS}
+        points.append(CardDayPoint(date=row["day"], **running))
+    return points
 
 
 def child_codes(area: str) -> list[str]:

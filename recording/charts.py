@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from common.formatting import Formatter, fmt_day, fmt_decimal, fmt_int, fmt_percent
 from recording.coverage import BAND_DONE, BAND_HIGH, BAND_MID, Coverage, Dashboard, DayPoint
+from recording.selectors.dashboards import SERIES_DAYS
 
 WIDTH = 400  # user units; the SVG scales to its box, and text stays legible on a phone
 MAX_LINE_POINTS = 366  # about one per user unit of the plot; longer series are thinned
@@ -81,18 +82,19 @@ def _svg(
     )
 
 
-def _figure(svg: str, caption: str = "", ident: str = "") -> SafeString:
-    """Wrap a built SVG; `svg` and `caption` must already be escaped (escape, format_html)."""
+def _figure(svg: str, caption: str = "", ident: str = "", extra: str = "") -> SafeString:
+    """Wrap a built SVG; `svg`, `caption` and `extra` (HTML after the caption) must already be
+    escaped (escape, format_html)."""
     caption_html = f"<figcaption>{caption}</figcaption>" if caption else ""
-    return mark_safe(f'<figure class="chart" id="{ident}">{svg}{caption_html}</figure>')
+    return mark_safe(f'<figure class="chart" id="{ident}">{svg}{caption_html}{extra}</figure>')
 
 
-def _empty(ident: str, title: str) -> SafeString:
+def _empty(ident: str, title: str, message: str = "") -> SafeString:
     return format_html(
         '<figure class="chart" id="{}"><figcaption><strong>{}</strong> {}</figcaption></figure>',
         ident,
         title,
-        gettext("Belum ada data perekaman sampai tanggal ini."),
+        message or gettext("Belum ada data perekaman sampai tanggal ini."),
     )
 
 
@@ -147,6 +149,31 @@ class _Frame:
         return _text(self.left + self.plot_w / 2, self.height - 4, title, "axis-title", "middle")
 
 
+class _TimeFrame(_Frame):
+    """A frame whose x axis runs from `start` to `end`, one day at a time."""
+
+    def __init__(self, height: int, y_max: float, start: dt.date, end: dt.date):
+        super().__init__(height, y_max)
+        self.start = start
+        self.span = max((end - start).days, 1)
+        self.end = end
+
+    def x(self, day: dt.date) -> float:
+        return self.left + self.plot_w * (day - self.start).days / self.span
+
+    def axes(self, y_title: str) -> list[str]:
+        """The y axis with its grid, and the dates along the x axis."""
+        body = self.y_axis(y_title)
+        for day, label in _date_ticks(self.start, self.end):
+            body.append(_text(self.x(day), self.base + 14, label, "tick", "middle"))
+        body.append(self.x_title(gettext("Tanggal")))
+        return body
+
+    def polyline(self, css: str, points: Iterable[tuple[dt.date, int]]) -> str:
+        coordinates = " ".join(f"{_r(self.x(day))},{_r(self.y(value))}" for day, value in points)
+        return f'<polyline class="{css}" points="{coordinates}"/>'
+
+
 def _date_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
     """A handful of labelled days: month starts on long spans, evenly spaced days otherwise."""
     span = (end - start).days
@@ -162,6 +189,12 @@ def _date_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
     count = min(4, max(span, 1))
     days = sorted({start + dt.timedelta(days=round(span * i / count)) for i in range(count + 1)})
     return [(d, fmt_day(d, "j M")) for d in days]
+
+
+def _series_end(dashboard: Dashboard) -> dt.date:
+    """Where the charts end: the series' end (the page's day, or an old area's last report)."""
+    end = dashboard.series_end or dashboard.total.as_of or dt.date.min
+    return max(end, dashboard.series[-1].date) if dashboard.series else end
 
 
 def _dense_series(dashboard: Dashboard, end: dt.date) -> list[DayPoint]:
@@ -204,8 +237,7 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
     ident = "grafik-kumulatif"
     if not dashboard.series:
         return _empty(ident, title)
-    # The charts end at the series' end: the page's day, or an old area's last report.
-    as_of = max(dashboard.series_end or total.as_of or dt.date.min, dashboard.series[-1].date)
+    as_of = _series_end(dashboard)
     still_open = bool(total.as_of and total.deadline and total.deadline > total.as_of)
     series = _dense_series(dashboard, as_of)
     start = series[0].date
@@ -213,18 +245,11 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
     deadline = total.deadline
     if deadline and deadline > end:
         end = deadline
-    span = max((end - start).days, 1)
     recorded_now = series[-1].cumulative
 
-    frame = _Frame(270, max(total.eligible, recorded_now, 1))
-
-    def x(day: dt.date) -> float:
-        return frame.left + frame.plot_w * (day - start).days / span
-
-    body = frame.y_axis(gettext("Terekam (kumulatif)"))
-    for day, label in _date_ticks(start, end):
-        body.append(_text(x(day), frame.base + 14, label, "tick", "middle"))
-    body.append(frame.x_title(gettext("Tanggal")))
+    frame = _TimeFrame(270, max(total.eligible, recorded_now, 1), start, end)
+    x = frame.x
+    body = frame.axes(gettext("Terekam (kumulatif)"))
 
     if total.eligible:
         y = frame.y(total.eligible)
@@ -263,10 +288,8 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
             )
         )
 
-    points = " ".join(
-        f"{_r(x(p.date))},{_r(frame.y(p.cumulative))}" for p in _thin(series, MAX_LINE_POINTS)
-    )
-    body.append(f'<polyline class="cumulative" points="{points}"/>')
+    thinned = _thin(series, MAX_LINE_POINTS)
+    body.append(frame.polyline("cumulative", ((p.date, p.cumulative) for p in thinned)))
     body.append(f'<circle class="now" cx="{_r(x(as_of))}" cy="{_r(frame.y(recorded_now))}" r="3"/>')
 
     desc = gettext(
@@ -284,19 +307,22 @@ def cumulative_chart(dashboard: Dashboard) -> SafeString:
     ]
     if still_open and deadline > as_of and total.eligible > recorded_now:
         keys.append(("key-pace", gettext("Laju yang dibutuhkan")))
-    caption = format_html("<strong>{}</strong> ", title) + "".join(
+    svg = _svg(ident=ident, height=frame.height, title=title, desc=desc, body=body)
+    return _figure(svg, _keyed_caption(title, keys), ident)
+
+
+def _keyed_caption(title: str, keys: list[tuple[str, str]]) -> SafeString:
+    """The chart's title and a key per line: (css class, label)."""
+    return format_html("<strong>{}</strong> ", title) + "".join(
         format_html('<span class="key {}">{}</span>', css, text) for css, text in keys
     )
-    svg = _svg(ident=ident, height=frame.height, title=title, desc=desc, body=body)
-    return _figure(svg, caption, ident)
 
 
 def _buckets(dashboard: Dashboard) -> tuple[list[tuple[dt.date, dt.date, int]], bool]:
     """(first day, last day, recorded) per day, or per Monday-to-Sunday week if too many days."""
     if not dashboard.series:
         return [], False
-    end = dashboard.series_end or dashboard.total.as_of or dt.date.min
-    series = _dense_series(dashboard, max(end, dashboard.series[-1].date))
+    series = _dense_series(dashboard, _series_end(dashboard))
     if len(series) <= MAX_DAILY_BARS:
         return [(p.date, p.date, p.recorded) for p in series], False
     weeks: dict[dt.date, list] = {}
@@ -466,3 +492,90 @@ def children_chart(dashboard: Dashboard, *, child_label: str = "") -> SafeString
     for note in notes:
         caption += format_html(' <span class="note">{}</span>', note)
     return _figure(svg, caption, ident)
+
+
+def card_chart_period(dashboard: Dashboard) -> tuple[dt.date, dt.date]:
+    """The days the card journey chart spans: those of the recording chart up to the series'
+    end (not on to the deadline); without recordings, the two years up to that end."""
+    end = _series_end(dashboard)
+    if dashboard.series:
+        return dashboard.series[0].date, end
+    return end - dt.timedelta(days=SERIES_DAYS - 1), end
+
+
+def _carried(points: list, field: str, start: dt.date, end: dt.date) -> list[int]:
+    """A cumulative figure of `points` at the end of each day from `start` to `end`: the last
+    point's on or before the day (level on days without reports), 0 before any."""
+    by_day = {p.date: getattr(p, field) for p in points}
+    values, current, day = [], 0, start
+    while day <= end:
+        current = by_day.get(day, current)
+        values.append(current)
+        day += dt.timedelta(days=1)
+    return values
+
+
+def card_journey_chart(dashboard: Dashboard, card_points: list, *, kecamatan: bool) -> SafeString:
+    """Recorded, print-ready, printed and handed out so far per day over `card_chart_period`
+    (a kecamatan, which prints nothing: recorded, received and handed out). `card_points`:
+    the area's cumulative card figures (`cards.selectors.card_series`) on the days they
+    changed. A table of the figures on the axis' dates is the text alternative."""
+    title = gettext("Perjalanan kartu dari waktu ke waktu")
+    ident = "grafik-perjalanan-kartu"
+    if not dashboard.series and not card_points:
+        return _empty(ident, title, gettext("Belum ada data sampai tanggal ini."))
+    start, end = card_chart_period(dashboard)
+    recorded = (
+        [p.cumulative for p in _dense_series(dashboard, end)]
+        if dashboard.series
+        else [dashboard.total.recorded] * ((end - start).days + 1)
+    )
+    steps = [("card-received", gettext("Diterima kecamatan"), "received")] if kecamatan else []
+    if not kecamatan:
+        steps += [
+            ("card-print-ready", gettext("Siap cetak"), "print_ready"),
+            ("card-printed", gettext("Dicetak"), "printed"),
+        ]
+    steps.append(("card-handed-out", gettext("Diserahkan"), "handed_out"))
+    lines = [("card-recorded", gettext("Terekam"), recorded)] + [
+        (css, label, _carried(card_points, field, start, end)) for css, label, field in steps
+    ]
+    days = [start + dt.timedelta(days=n) for n in range(len(recorded))]
+
+    frame = _TimeFrame(270, max(max(values[-1] for _, _, values in lines), 1), start, end)
+    body = frame.axes(gettext("Orang/kartu (kumulatif)"))
+    shown = _thin(list(range(len(days))), MAX_LINE_POINTS)
+    for css, _, values in lines:
+        body.append(frame.polyline(css, ((days[i], values[i]) for i in shown)))
+
+    fmt = Formatter.active()
+    desc = gettext("Kumulatif per %(day)s: %(figures)s.") % {
+        "day": fmt.day(end, "j M Y"),
+        "figures": "; ".join(f"{label} {fmt.int(values[-1])}" for _, label, values in lines),
+    }
+    svg = _svg(ident=ident, height=frame.height, title=title, desc=desc, body=body)
+    caption = _keyed_caption(title, [(css, label) for css, label, _ in lines])
+    table_days = sorted({day for day, _ in _date_ticks(start, end) if day <= end} | {end})
+    return _figure(svg, caption, ident, _figures_table(lines, table_days, start, fmt))
+
+
+def _figures_table(lines, days: list[dt.date], start: dt.date, fmt: Formatter) -> SafeString:
+    """The lines' figures on a few days, as a table folded under the chart."""
+    head = format_html('<th scope="col">{}</th>', gettext("Tanggal")) + "".join(
+        format_html('<th scope="col">{}</th>', label) for _, label, _ in lines
+    )
+    rows = "".join(
+        format_html('<tr><th scope="row">{}</th>', fmt.day(day, "j M Y"))
+        + "".join(
+            format_html("<td>{}</td>", fmt.int(values[(day - start).days])) for *_, values in lines
+        )
+        + "</tr>"
+        for day in days
+    )
+    return format_html(
+        '<details class="chart-table"><summary>{}</summary><div class="table-scroll">'
+        '<table class="data"><thead><tr>{}</tr></thead><tbody>{}</tbody></table></div></details>',
+        gettext("Angka grafik dalam tabel"),
+        mark_safe(head),
+        mark_safe(rows),
+    )

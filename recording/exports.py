@@ -41,6 +41,8 @@ KEYS = (
     "suket_issued",
     "blanko_stock",
     "blanko_days_left",
+    "suket_outstanding",
+    "blanko_needed",
 )
 CARD_KEYS = KEYS[KEYS.index("print_ready_backlog") :]
 
@@ -53,6 +55,8 @@ CARD_LABELS = {
     "suket_issued": _("Suket diterbitkan"),
     "blanko_stock": _("Stok blanko"),
     "blanko_days_left": _("Sisa hari blanko"),
+    "suket_outstanding": _("Suket beredar (perkiraan)"),
+    "blanko_needed": _("Blanko dibutuhkan untuk tunggakan"),
 }
 
 PERCENT_FORMAT = "0.0%"
@@ -109,6 +113,8 @@ def card_values(figures, eligible: int) -> dict:
         "suket_issued": figures.suket_issued,
         "blanko_stock": figures.blanko_stock,
         "blanko_days_left": figures.blanko_days_left,
+        "suket_outstanding": figures.suket_outstanding,
+        "blanko_needed": figures.blanko_needed,
     }
 
 

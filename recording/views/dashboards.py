@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from cards.ageing import waiting_and_handouts
-from cards.selectors import card_figures, card_figures_by_child
+from cards.selectors import card_figures, card_figures_by_child, card_series
 from common.days import default_day
 from common.downloads import unknown_format_response
 from districts.codes import NATIONAL, region_level
@@ -107,6 +107,13 @@ def _card_context(dashboard, *, code: str, level: int, as_of) -> dict:
     }
 
 
+def _card_chart(dashboard, *, level: int):
+    """The card journey over time, beside the recording chart's days (one query)."""
+    start, end = charts.card_chart_period(dashboard)
+    points = card_series(area=dashboard.total.code, start=start, end=end)
+    return charts.card_journey_chart(dashboard, points, kecamatan=level == 3)
+
+
 def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
     total = dashboard.total
     today = timezone.localdate()
@@ -146,6 +153,7 @@ def _dashboard_context(request, dashboard, *, level: int, as_of) -> dict:
                 if level < 3
                 else ""
             ),
+            "cards": _card_chart(dashboard, level=level),
         },
     }
 

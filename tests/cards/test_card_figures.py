@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cards.selectors import card_figures, card_figures_by_child, child_codes
+from cards.selectors import card_figures, card_figures_by_child, card_series, child_codes
 from cards.services.blanko import blanko_transfer_record
 from districts.models import Regency
 from tests.cards.conftest import row
@@ -30,6 +30,7 @@ ADDITIVE = [
     "blanko_stock",
     "blanko_used_28_days",
     "blanko_needed",
+    "suket_outstanding",
 ]
 
 
@@ -61,8 +62,16 @@ def journey(receive, save):
         row("16.08", april(16), print_ready=200, printed=300, spoiled=0),
         row("16.08", april(17), printed=100),  # after as_of: never counted
         row("16.09", april(16), print_ready=2_600, printed=2_000, spoiled=15, suket_issued=0),
-        row(ACEH_SELATAN, april(16), print_ready=400, duplicates=2, printed=150, spoiled=0),
-        row("16.10", april(16), print_ready=100, printed=50),
+        row(
+            ACEH_SELATAN,
+            april(16),
+            print_ready=400,
+            duplicates=2,
+            printed=150,
+            spoiled=0,
+            suket_issued=300,
+        ),
+        row("16.10", april(16), print_ready=100, printed=50, suket_issued=20),
         row("16.08.01", april(15), received=500, handed_out=100),
         row("16.08.01", april(16), handed_out=50),
         row("16.08.02", april(16), received=300),
@@ -94,6 +103,7 @@ def test_a_regency_adds_up_its_reports_and_its_ledger(journey):
         "blanko_daily_use": 40.0,  # 1.120 / 28
         "blanko_days_left": 9,  # 380 / 40 = 9,5
         "blanko_needed": 220,  # 600 - 380
+        "suket_outstanding": 30,  # all 30 sukets: 600 records still wait
     }
 
 
@@ -124,6 +134,7 @@ def test_a_kecamatan_has_only_its_own_cards(journey):
         "blanko_daily_use": None,
         "blanko_days_left": None,
         "blanko_needed": None,
+        "suket_outstanding": None,
     }
 
 
@@ -232,3 +243,91 @@ def test_grouped_figures_take_a_fixed_number_of_queries(
 ):
     with django_assert_num_queries(queries):
         card_figures_by_child(area=area, as_of=AS_OF)
+
+
+def test_suket_outstanding_is_at_most_the_records_still_waiting(journey):
+    # Aceh Selatan issued 300 sukets but only 400 - 150 = 250 records still wait: the cards
+    # printed replaced the other 50 (first in, first out).
+    assert _figures(ACEH_SELATAN)["suket_outstanding"] == 250
+    assert _figures("16.10")["suket_outstanding"] == 20  # 20 sukets, 50 records waiting
+    assert _figures("16.09")["suket_outstanding"] == 0  # no suket issued
+
+
+@pytest.mark.parametrize(
+    "area, suket_outstanding, blanko_needed",
+    [
+        ("16", 50, 335),  # 30 + 0 + 20; 220 + 115 + 0
+        ("11", 250, 200),  # Aceh Selatan alone: min(300, 250); 250 - 50
+        ("", 300, 535),  # 50 + 250; 335 + 200
+    ],
+)
+def test_suket_outstanding_and_blanko_needed_add_up_per_regency(
+    journey, area, suket_outstanding, blanko_needed
+):
+    parent, children = _figures(area), _by_child(area)
+
+    assert (parent["suket_outstanding"], parent["blanko_needed"]) == (
+        suket_outstanding,
+        blanko_needed,
+    )
+    assert sum(c["suket_outstanding"] for c in children.values()) == suket_outstanding
+    assert sum(c["blanko_needed"] for c in children.values()) == blanko_needed
+
+
+def test_suket_outstanding_as_of_an_earlier_day(journey):
+    # On 15 April OKU Timur had 1.500 print-ready, 800 printed: its 30 sukets all still out.
+    figures = card_figures(area="16.08", as_of=dt.date(2012, 4, 15))
+    # Aceh Selatan had not reported yet: nothing issued, nothing outstanding.
+    aceh = card_figures(area=ACEH_SELATAN, as_of=dt.date(2012, 4, 15))
+
+    assert (figures.suket_outstanding, aceh.suket_outstanding) == (30, 0)
+
+
+def test_suket_outstanding_is_never_negative(receive, save):
+    # More printed than print-ready (a report catching up on earlier days): nothing waits.
+    receive("16.08", 1_000, dt.date(2012, 4, 1))
+    save(row("16.08", AS_OF, print_ready=100, printed=150, suket_issued=10))
+
+    assert _figures("16.08")["suket_outstanding"] == 0
+    assert _figures("16")["suket_outstanding"] == 0
+
+
+def _series(area: str, start: dt.date, end: dt.date = AS_OF) -> list[tuple]:
+    return [dataclasses.astuple(p) for p in card_series(area=area, start=start, end=end)]
+
+
+def test_card_series_is_cumulative_per_day_with_earlier_days_at_the_start(journey):
+    april = lambda day: dt.date(2012, 4, day)  # noqa: E731
+    # (day, print-ready, printed, received, handed out), each added up from the first report.
+    assert _series("16.08", april(1)) == [
+        (april(15), 1_500, 800, 500, 100),
+        (april(16), 1_700, 1_100, 800, 150),  # + 200, + 300, + 300 at .02, + 50
+    ]
+    # Starting on the 16th, the 15th's reports count in the first point.
+    assert _series("16.08", april(16)) == [(april(16), 1_700, 1_100, 800, 150)]
+    # The nation on the 16th: 1.700 + 2.600 + 400 + 100 print-ready; 1.100 + 2.000 + 150 + 50
+    # printed; 800 + 1.200 + 150 received; 150 + 0 + 150 handed out.
+    assert _series("", april(1))[-1] == (april(16), 4_800, 3_300, 2_150, 300)
+
+
+def test_card_series_stops_at_its_last_day(journey):
+    april = lambda day: dt.date(2012, 4, day)  # noqa: E731
+
+    assert _series("16.08", april(1), end=april(15)) == [(april(15), 1_500, 800, 500, 100)]
+    # The 17th's 100 printed and 300 handed out come in only when the series runs to the 17th.
+    assert _series("16.08", april(1), end=april(17))[-1] == (april(17), 1_700, 1_200, 800, 450)
+
+
+def test_a_kecamatans_series_has_no_print_figures(journey):
+    april = lambda day: dt.date(2012, 4, day)  # noqa: E731
+
+    assert _series("16.08.01", april(1)) == [
+        (april(15), 0, 0, 500, 100),
+        (april(16), 0, 0, 500, 150),
+    ]
+
+
+@pytest.mark.parametrize("area", ["", "16", "16.08", "16.08.01"])
+def test_card_series_takes_one_query(journey, area, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        card_series(area=area, start=dt.date(2012, 4, 1), end=AS_OF)

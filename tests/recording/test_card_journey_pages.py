@@ -80,9 +80,9 @@ def test_province_page_lists_card_figures_per_regency(client, viewer_sumsel, loa
     row = section[section.index('href="/wilayah/16.09/?as_of=2012-04-16"') :]
     row = row[: row.index("</tr>")]
 
-    # Print-ready, printed, handed out, backlog, awaiting, suket, blanko, days left.
+    # Print-ready, printed, handed out, backlog, awaiting, suket, blanko, days left, needed.
     cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
-    assert cells == ["2.400", "2.000", "0", "400", "2.000", "0", "2.480", "34"]
+    assert cells == ["2.400", "2.000", "0", "400", "2.000", "0", "2.480", "34", "0"]
 
 
 def test_kecamatan_page_shows_its_cards_without_print_figures(client, viewer_sumsel, loaded):

@@ -3,7 +3,8 @@
 import datetime as dt
 import re
 
-from recording.charts import children_chart, cumulative_chart, daily_chart
+from cards.selectors import CardDayPoint
+from recording.charts import card_journey_chart, children_chart, cumulative_chart, daily_chart
 from recording.coverage import Coverage, Dashboard, DayPoint
 
 D = dt.date
@@ -178,3 +179,93 @@ def test_no_series_says_so_instead_of_an_empty_chart():
     dashboard.series = []
     assert "Belum ada data perekaman" in cumulative_chart(dashboard)
     assert "<svg" not in daily_chart(dashboard)
+
+
+def _card_points(*rows) -> list[CardDayPoint]:
+    """(day, print-ready, printed, received, handed out), cumulative, on the days they changed."""
+    return [CardDayPoint(*row) for row in rows]
+
+
+# 30 days to 16 April of 100 recorded; print-ready from 1 April, the rest from 10 April.
+CARD_POINTS = _card_points(
+    (D(2012, 4, 1), 500, 0, 0, 0),
+    (D(2012, 4, 10), 1_500, 800, 500, 100),
+    (D(2012, 4, 16), 2_400, 2_000, 800, 150),
+)
+
+
+def _line(svg: str, css: str) -> list[tuple[float, float]]:
+    raw = re.search(rf'<polyline class="{css}" points="([^"]+)"', svg).group(1)
+    return [tuple(float(v) for v in pair.split(",")) for pair in raw.split()]
+
+
+def test_card_journey_lines_are_cumulative_per_day_and_level_between_reports():
+    svg = card_journey_chart(_dashboard(days=30), CARD_POINTS, kecamatan=False)
+    lines = {
+        css: _line(svg, css)
+        for css in ("card-recorded", "card-print-ready", "card-printed", "card-handed-out")
+    }
+
+    assert {css: len(points) for css, points in lines.items()} == dict.fromkeys(lines, 30)
+    # The axis runs to 3.000 (the recorded total): y = 22 + 208 × (1 - figure / 3.000).
+    printed_y = [y for _, y in lines["card-printed"]]
+    assert printed_y[:23] == [230] * 23  # 18 March to 9 April: nothing printed yet
+    assert printed_y[23:29] == [174.5] * 6  # 10 to 15 April: 800 (22 + 152,5)
+    assert printed_y[29] == 91.3  # 16 April: 2.000 (22 + 69,3)
+    assert lines["card-recorded"][-1][1] == 22  # 3.000, the top of the axis
+    assert '<polyline class="card-received"' not in svg
+
+
+def test_card_journey_text_alternative_and_table():
+    svg = card_journey_chart(_dashboard(days=30), CARD_POINTS, kecamatan=False)
+
+    assert "Perjalanan kartu dari waktu ke waktu" in svg
+    assert (
+        '<desc id="grafik-perjalanan-kartu-d">Kumulatif per 16 Apr 2012: Terekam 3.000; '
+        "Siap cetak 2.400; Dicetak 2.000; Diserahkan 150.</desc>"
+    ) in svg
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>((?:<td>[^<]*</td>)+)</tr>', svg)
+    table = {day: re.findall(r"<td>([^<]*)</td>", cells) for day, cells in rows}
+    # The axis' dates: 18 and 25 March, 1, 9 and 16 April (recorded 100 a day from 18 March).
+    assert table == {
+        "18 Mar 2012": ["100", "0", "0", "0"],
+        "25 Mar 2012": ["800", "0", "0", "0"],
+        "1 Apr 2012": ["1.500", "500", "0", "0"],
+        "9 Apr 2012": ["2.300", "500", "0", "0"],
+        "16 Apr 2012": ["3.000", "2.400", "2.000", "150"],
+    }
+    assert "<summary>Angka grafik dalam tabel</summary>" in svg
+
+
+def test_a_kecamatans_card_journey_shows_received_instead_of_print_figures():
+    svg = card_journey_chart(_dashboard(days=30), CARD_POINTS, kecamatan=True)
+
+    assert "Terekam 3.000; Diterima kecamatan 800; Diserahkan 150." in svg
+    assert '<polyline class="card-received"' in svg
+    assert "card-print-ready" not in svg and "card-printed" not in svg
+
+
+def test_two_years_of_card_journey_are_thinned_keeping_the_last_day():
+    dashboard = _dashboard(days=730, eligible=5_000_000, per_day=5_000)
+    points = _card_points((D(2010, 5, 1), 1_000, 500, 400, 300), (AS_OF, 3_000, 2_000, 0, 1_000))
+    svg = card_journey_chart(dashboard, points, kecamatan=False)
+
+    for css in ("card-recorded", "card-print-ready", "card-printed", "card-handed-out"):
+        line = _line(svg, css)
+        assert len(line) <= 366 and line[-1][0] == 386  # the right edge: 400 - 14
+    assert len(svg.encode()) < 40_000
+
+
+def test_card_journey_without_recordings_is_level_at_the_total_and_says_when_empty():
+    dashboard = _dashboard(days=30)
+    dashboard.series = []
+    dashboard.total.recorded = 1_200  # all before the two years
+    svg = card_journey_chart(dashboard, CARD_POINTS, kecamatan=False)
+
+    assert "Kumulatif per 16 Apr 2012: Terekam 1.200; Siap cetak 2.400;" in svg
+    recorded = _line(svg, "card-recorded")
+    # The two years to the page's day, from the left edge to the right (400 - 14), level.
+    assert (recorded[0][0], recorded[-1][0]) == (68, 386)
+    assert len(recorded) == 366 and {y for _, y in recorded} == {recorded[0][1]}
+    empty = card_journey_chart(dashboard, [], kecamatan=False)
+    assert "<svg" not in empty and "Belum ada data sampai tanggal ini." in empty

@@ -1,14 +1,16 @@
 """Downloads of a dashboard (`?_export=csv|xlsx`) on the demo data as of 16 Apr 2012."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
 
+from cards.selectors import CardFigures
 from recording.coverage import Coverage, Dashboard, DeviceCoverage
-from recording.exports import xlsx_response
+from recording.exports import card_values, xlsx_response
 
 AS_OF = "as_of=2012-04-16"
 KEYS = [
@@ -27,6 +29,7 @@ KEYS = [
     # The card journey's, appended after the recording keys.
     *["print_ready_backlog", "printed", "handed_out", "awaiting_handout"],
     *["card_coverage_percent", "suket_issued", "blanko_stock", "blanko_days_left"],
+    *["suket_outstanding", "blanko_needed"],
 ]
 LABELS = [
     "Kode",
@@ -49,6 +52,8 @@ LABELS = [
     "Suket diterbitkan",
     "Stok blanko",
     "Sisa hari blanko",
+    "Suket beredar (perkiraan)",
+    "Blanko dibutuhkan untuk tunggakan",
 ]
 
 
@@ -187,3 +192,29 @@ def test_exports_have_the_page_query_budget(
     # The page's 18, and 6 for the card figures (3 for the area, 3 grouped by child).
     with django_assert_max_num_queries(24):
         assert client.get(f"/wilayah/16/?{AS_OF}&_export={export}").status_code == 200
+
+
+def test_card_values_carry_suket_outstanding_and_blanko_needed():
+    zeros = {field.name: 0 for field in dataclasses.fields(CardFigures)}
+    figures = CardFigures(**zeros | {"blanko_needed": 520, "suket_outstanding": 700})
+
+    values = card_values(figures, 10_000)
+    assert (values["suket_outstanding"], values["blanko_needed"]) == (700, 520)
+    # A device has neither.
+    assert (card_values(None, 0)["suket_outstanding"], card_values(None, 0)["blanko_needed"]) == (
+        None,
+        None,
+    )
+
+
+def test_demo_csv_has_the_new_keys_empty_below_a_regency(client, viewer_sumsel, loaded):
+    client.force_login(viewer_sumsel)
+    regencies = {r["code"]: r for r in _csv(client.get(f"/wilayah/16/?{AS_OF}&_export=csv"))}
+    kecamatan = _csv(client.get(f"/wilayah/16.09/?{AS_OF}&_export=csv"))
+
+    # The demo issues no suket and receives blanko for the whole backlog.
+    assert (regencies["16.09"]["suket_outstanding"], regencies["16.09"]["blanko_needed"]) == (
+        "0",
+        "0",
+    )
+    assert {(r["suket_outstanding"], r["blanko_needed"]) for r in kecamatan} == {("", "")}
