@@ -158,3 +158,32 @@ def xlsx_download(workbook, *, filename: str) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename)
+
+
+def fill_in_download(
+    *,
+    file_format: str,
+    filename: str,
+    sheet_title: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    wide: Collection[str] = (),
+) -> HttpResponse:
+    """A file to be filled in and uploaded back (`file_format` "csv" or "xlsx"): the upload's
+    column names as the first row, then `rows`; `filename` without its extension."""
+    if file_format == "csv":
+        return csv_download(filename=f"{filename}.csv", header=columns, rows=rows)
+    return xlsx_table_download(
+        filename=f"{filename}.xlsx",
+        sheet_title=sheet_title,
+        title=None,  # the upload reads the first row as the column names
+        labels={key: key for key in columns},
+        rows=rows,
+        wide=wide,
+    )
+
+
+def refused_download(problems: str | Iterable[str]) -> HttpResponseBadRequest:
+    """A 400 in plain text, for a download asked with wrong parameters (no page to show it)."""
+    text = problems if isinstance(problems, str) else " ".join(str(p) for p in problems)
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")

@@ -344,6 +344,12 @@ APP_CASES: dict[str, Case] = {
         # The world's report of the day (printed 20, version 1), printed raised to 25.
         data={"printed-16.08": "25", "version-16.08": "1"},
     ),
+    # The card report file to fill in for OKU Timur's grid: those who may open the grid.
+    "card_report_template": Case(
+        f"/kartu/templat/?area=16.08&date={DAY:%Y-%m-%d}&format=csv",
+        get=row(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND),
+        post=row(LOGIN, NOT_ALLOWED, FORBIDDEN, *[NOT_ALLOWED] * 6),
+    ),
     # Card report uploads: whoever may write card reports stores a file of their own; its
     # preview refuses the areas outside theirs (tests/cards/test_card_upload.py).
     "card_report_upload_form": Case(

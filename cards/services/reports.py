@@ -348,7 +348,10 @@ def card_reports_check(
                 )
             )
         if row.existing is None:
-            row.action = "create"
+            # A line with every figure blank says "not reported", as no report does: a filled
+            # template's untouched lines write nothing.
+            reported = any(value is not None for value in row.stored().values())
+            row.action = "create" if reported else "unchanged"
         elif row.existing.figures() == row.stored():
             row.action = "unchanged"
         else:

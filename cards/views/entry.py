@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from cards.choices import REGENCY_COLUMNS, SUB_DISTRICT_COLUMNS
+from cards.choices import FIGURE_COLUMNS, REGENCY_COLUMNS, SUB_DISTRICT_COLUMNS
 from cards.forms import QUANTITY_MAX, figure_parse
 from cards.models import CardReport
+from cards.services.imports import COLUMNS as IMPORT_COLUMNS
 from cards.services.reports import (
     WRITE_PERMISSION,
     CardReportsRejected,
@@ -25,10 +27,11 @@ from cards.services.reports import (
     card_reports_save,
 )
 from cards.views.access import REGENCY, SUB_DISTRICT, area_for_page, area_picker
+from common.downloads import fill_in_download, refused_download
 from common.formatting import fmt_int
 from districts.models import Regency, SubDistrict
 from districts.selectors import user_scope
-from recording.forms import EntryDayForm
+from recording.forms import CountTemplateForm, EntryDayForm
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -73,20 +76,23 @@ def entry_url(*, day: dt.date, area: str = "") -> str:
     return f"{reverse('card_entry')}?{urlencode(params)}"
 
 
-def _lines(area, day: dt.date) -> list[EntryLine]:
-    """The area's row (and, for a regency, one per kecamatan) with the day's reports, in two
-    queries."""
+def _grid_areas(area) -> list[Regency | SubDistrict]:
+    """The areas of the grid: the area, and for a regency each of its kecamatan, in code order
+    (the print office's row first); one query."""
     if isinstance(area, Regency):
-        lines = [EntryLine(area=area)]
-        lines += [EntryLine(area=k) for k in SubDistrict.objects.filter(regency=area).order_by()]
-        where = Q(regency=area) | Q(sub_district__regency=area)
-    else:
-        lines = [EntryLine(area=area)]
+        return [area, *SubDistrict.objects.filter(regency=area).order_by("code")]
+    return [area]
+
+
+def _lines(area, day: dt.date) -> list[EntryLine]:
+    """The grid's rows with the day's reports, in two queries."""
+    lines = [EntryLine(area=a) for a in _grid_areas(area)]
+    where = Q(regency=area) | Q(sub_district__regency=area)
+    if not isinstance(area, Regency):
         where = Q(sub_district=area)
     by_code = {line.code: line for line in lines}
     for report in CardReport.objects.filter(where, date=day).select_related("entered_by"):
         by_code[report.area_code].stored = report
-    lines.sort(key=lambda line: (not line.is_regency, line.code))
     return lines
 
 
@@ -192,3 +198,27 @@ def card_entry(request):
         "next_url": entry_url(day=day + ONE_DAY, area=area.code) if day < today else "",
     }
     return render(request, "cards/entry.html", context)
+
+
+@login_required
+@permission_required(WRITE_PERMISSION, raise_exception=True)
+@require_GET
+def card_template(request):
+    """The card report file to fill in for a day: the upload's exact header and one blank line
+    per area of the grid (started from it, a file has the right codes by construction)."""
+    form = CountTemplateForm(request.GET)
+    if not form.is_valid():
+        return refused_download(e for errors in form.errors.values() for e in errors)
+    day, code = form.cleaned_data["date"], form.cleaned_data["area"]
+    scope = user_scope(request.user)
+    area = area_for_page(request.user, code, scope=scope, levels=(REGENCY, SUB_DISTRICT))
+    if area is None:
+        return refused_download(_("Pilih kabupaten/kota atau kecamatan (area=…)."))
+    rows = [[day, grid_area.code, *[None] * len(FIGURE_COLUMNS)] for grid_area in _grid_areas(area)]
+    return fill_in_download(
+        file_format=form.cleaned_data["format"],
+        filename=f"laporan-kartu-{area.code}-{day.isoformat()}",
+        sheet_title=_("Laporan kartu"),
+        columns=IMPORT_COLUMNS,
+        rows=rows,
+    )

@@ -10,14 +10,14 @@ preview once checked, the summary once saved.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
 from common.days import default_day
-from common.downloads import csv_download, xlsx_table_download
+from common.downloads import fill_in_download, refused_download
 from common.formatting import fmt_int
 from districts.selectors import user_scope
 from recording.choices import IMPORT_STALE_MINUTES
@@ -219,24 +219,17 @@ TEMPLATE_COLUMNS = ("date", "device", "count", "note", "kecamatan", "label")
 def count_template(request) -> HttpResponse:
     form = CountTemplateForm(request.GET)
     if not form.is_valid():
-        problems = [str(e) for errors in form.errors.values() for e in errors]
-        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+        return refused_download(e for errors in form.errors.values() for e in errors)
     day, area = form.cleaned_data["date"], form.cleaned_data["area"]
     scope = user_scope(request.user)
     if area and not scope.covers(area):
-        return HttpResponseBadRequest(
-            gettext("Wilayah %(code)s di luar area Anda.") % {"code": area},
-            content_type="text/plain; charset=utf-8",
-        )
+        return refused_download(gettext("Wilayah %(code)s di luar area Anda.") % {"code": area})
     rows = count_template_rows(user=request.user, day=day, area=area)
-    filename = f"jumlah-harian-{area or 'wilayah-saya'}-{day.isoformat()}"
-    if form.cleaned_data["format"] == "csv":
-        return csv_download(filename=f"{filename}.csv", header=TEMPLATE_COLUMNS, rows=rows)
-    return xlsx_table_download(
-        filename=f"{filename}.xlsx",
+    return fill_in_download(
+        file_format=form.cleaned_data["format"],
+        filename=f"jumlah-harian-{area or 'wilayah-saya'}-{day.isoformat()}",
         sheet_title=gettext("Jumlah harian"),
-        title=None,  # the import reads the first row as the column names
-        labels={key: key for key in TEMPLATE_COLUMNS},
+        columns=TEMPLATE_COLUMNS,
         rows=rows,
         wide={"kecamatan", "label"},
     )

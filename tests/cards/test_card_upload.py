@@ -185,3 +185,52 @@ def test_preview_and_save_pages_keep_a_bounded_query_count(selatan, django_asser
         selatan.post(upload.get_absolute_url())
 
     assert CardReport.objects.count() == 9
+
+
+def _template(client, area: str, fmt: str = "csv", day: str = "2012-04-16"):
+    return client.get(reverse("card_report_template") + f"?area={area}&date={day}&format={fmt}")
+
+
+def test_the_template_lists_the_grids_areas_with_the_uploads_header(selatan):
+    response = _template(selatan, "16.09")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('laporan-kartu-16.09-2012-04-16.csv"')
+    lines = response.content.decode().splitlines()
+    assert lines[0] == HEADER
+    # The print office's line first, then OKU Selatan's 19 kecamatan in code order.
+    assert lines[1] == "2012-04-16,16.09,,,,,,,,"
+    assert lines[2] == "2012-04-16,16.09.01,,,,,,,,"
+    assert lines[-1] == "2012-04-16,16.09.19,,,,,,,,"
+    assert len(lines) == 1 + 1 + 19
+
+
+def test_a_filled_template_is_read_back_by_the_upload(selatan):
+    lines = _template(selatan, "16.09").content.decode().splitlines()
+    lines[1] = "2012-04-16,16.09,100,,,80,,,,"
+    lines[2] = "2012-04-16,16.09.01,,,,,,,80,10"
+
+    upload, preview = _uploaded(selatan, "\n".join(lines))
+
+    assert _stat(preview, "Kesalahan") == "0"
+    # The 18 lines left blank say "not reported", as no report does: nothing to write.
+    assert (upload.preview["created"], upload.preview["unchanged"]) == (2, 18)
+    assert selatan.post(upload.get_absolute_url()).status_code == 302
+    saved = CardReport.objects.order_by("regency", "sub_district")
+    assert {(r.area_code, r.printed, r.received) for r in saved} == {
+        ("16.09", 80, None),
+        ("16.09.01", None, 80),
+    }
+
+
+def test_the_template_as_xlsx_and_refusals(selatan, client, make_user):
+    xlsx = _template(selatan, "16.09.01", fmt="xlsx")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    assert _template(selatan, "16.09", fmt="pdf").status_code == 400
+    assert _template(selatan, "16").status_code == 404  # a province has no grid
+    assert _template(selatan, "16.08").status_code == 404  # outside the operator's area
+    client.force_login(make_user("pemantau", "viewer", "16"))
+    assert _template(client, "16.09").status_code == 403
