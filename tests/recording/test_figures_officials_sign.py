@@ -66,7 +66,9 @@ def test_the_kecamatan_table_shows_each_devices_count_for_the_day(demo_operator)
     html = response.content.decode()
     assert "Jumlah 16 Apr" in html
     assert ">ya<" not in html
-    rows = re.findall(r"<tr[^>]*>.*?</tr>", html.split("<tbody", 1)[1], re.S)
+    # The devices table is the page's first; the card journey's tables come after it.
+    devices = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", devices, re.S)
     assert rows
     for row in rows:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
