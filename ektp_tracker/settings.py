@@ -228,6 +228,9 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
+# A day's count is on time when first saved by this hour (WIB) of the next day: the regency
+# sends its recap to the province by noon.
+REPORT_ON_TIME_HOUR = env.int("REPORT_ON_TIME_HOUR", default=12)
 USE_I18N = True
 USE_TZ = True
 # Indonesian formats: 360.381 and 81,4 (the locale supplies the separators).
