@@ -516,8 +516,9 @@ def _carried(points: list, field: str, start: dt.date, end: dt.date) -> list[int
 
 
 def card_journey_chart(dashboard: Dashboard, card_points: list, *, kecamatan: bool) -> SafeString:
-    """Recorded, print-ready, printed and handed out so far per day over `card_chart_period`
-    (a kecamatan, which prints nothing: recorded, received and handed out). `card_points`:
+    """Print-ready, printed and handed out so far per day over `card_chart_period` (a
+    kecamatan, which prints nothing: received and handed out), recorded beside them in the text
+    alternative. `card_points`:
     the area's cumulative card figures (`cards.selectors.card_series`) on the days they
     changed. A table of the figures on the axis' dates is the text alternative."""
     title = gettext("Perjalanan kartu dari waktu ke waktu")
@@ -537,15 +538,19 @@ def card_journey_chart(dashboard: Dashboard, card_points: list, *, kecamatan: bo
             ("card-printed", gettext("Dicetak"), "printed"),
         ]
     steps.append(("card-handed-out", gettext("Diserahkan"), "handed_out"))
-    lines = [("card-recorded", gettext("Terekam"), recorded)] + [
+    card_lines = [
         (css, label, _carried(card_points, field, start, end)) for css, label, field in steps
     ]
+    # Recorded is in the text and the table, not on the plot: on the plot's scale it dwarfs the
+    # cards (OKU Timur in April 2012: 360.381 recorded, 1.080 printed), which would lie flat on
+    # the axis; the recording chart above draws it.
+    lines = [("card-recorded", gettext("Terekam"), recorded), *card_lines]
     days = [start + dt.timedelta(days=n) for n in range(len(recorded))]
 
-    frame = _TimeFrame(270, max(max(values[-1] for _, _, values in lines), 1), start, end)
-    body = frame.axes(gettext("Orang/kartu (kumulatif)"))
+    frame = _TimeFrame(270, max(max(values[-1] for _, _, values in card_lines), 1), start, end)
+    body = frame.axes(gettext("Kartu (kumulatif)"))
     shown = _thin(list(range(len(days))), MAX_LINE_POINTS)
-    for css, _, values in lines:
+    for css, _, values in card_lines:
         body.append(frame.polyline(css, ((days[i], values[i]) for i in shown)))
 
     fmt = Formatter.active()
@@ -554,7 +559,7 @@ def card_journey_chart(dashboard: Dashboard, card_points: list, *, kecamatan: bo
         "figures": "; ".join(f"{label} {fmt.int(values[-1])}" for _, label, values in lines),
     }
     svg = _svg(ident=ident, height=frame.height, title=title, desc=desc, body=body)
-    caption = _keyed_caption(title, [(css, label) for css, label, _ in lines])
+    caption = _keyed_caption(title, [(css, label) for css, label, _ in card_lines])
     table_days = sorted({day for day, _ in _date_ticks(start, end) if day <= end} | {end})
     return _figure(svg, caption, ident, _figures_table(lines, table_days, start, fmt))
 

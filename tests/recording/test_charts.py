@@ -200,20 +200,31 @@ def _line(svg: str, css: str) -> list[tuple[float, float]]:
 
 
 def test_card_journey_lines_are_cumulative_per_day_and_level_between_reports():
+    # Recorded reaches 3.000 here too: it must not set the scale (see the second test).
     svg = card_journey_chart(_dashboard(days=30), CARD_POINTS, kecamatan=False)
     lines = {
-        css: _line(svg, css)
-        for css in ("card-recorded", "card-print-ready", "card-printed", "card-handed-out")
+        css: _line(svg, css) for css in ("card-print-ready", "card-printed", "card-handed-out")
     }
 
     assert {css: len(points) for css, points in lines.items()} == dict.fromkeys(lines, 30)
-    # The axis runs to 3.000 (the recorded total): y = 22 + 208 × (1 - figure / 3.000).
+    # The axis is scaled to the highest card line, print-ready's 2.400, rounded up to a whole
+    # step of 1.000: 3.000. Recorded is not drawn (at 360.381 against 1.080 printed, as in OKU
+    # Timur, it would flatten the cards). y = 22 + 208 × (1 - figure / 3.000).
     printed_y = [y for _, y in lines["card-printed"]]
     assert printed_y[:23] == [230] * 23  # 18 March to 9 April: nothing printed yet
     assert printed_y[23:29] == [174.5] * 6  # 10 to 15 April: 800 (22 + 152,5)
     assert printed_y[29] == 91.3  # 16 April: 2.000 (22 + 69,3)
-    assert lines["card-recorded"][-1][1] == 22  # 3.000, the top of the axis
+    assert lines["card-print-ready"][-1][1] == 63.6  # 2.400 (22 + 41,6)
+    assert '<polyline class="card-recorded"' not in svg
     assert '<polyline class="card-received"' not in svg
+
+
+def test_the_card_scale_ignores_the_recorded_total():
+    dashboard = _dashboard(days=30, eligible=500_000, per_day=10_000)  # 300.000 recorded
+    svg = card_journey_chart(dashboard, CARD_POINTS, kecamatan=False)
+
+    assert "Terekam 300.000; Siap cetak 2.400" in svg
+    assert _line(svg, "card-printed")[-1][1] == 91.3  # 2.000 of 3.000, as above
 
 
 def test_card_journey_text_alternative_and_table():
@@ -250,22 +261,22 @@ def test_two_years_of_card_journey_are_thinned_keeping_the_last_day():
     points = _card_points((D(2010, 5, 1), 1_000, 500, 400, 300), (AS_OF, 3_000, 2_000, 0, 1_000))
     svg = card_journey_chart(dashboard, points, kecamatan=False)
 
-    for css in ("card-recorded", "card-print-ready", "card-printed", "card-handed-out"):
+    for css in ("card-print-ready", "card-printed", "card-handed-out"):
         line = _line(svg, css)
         assert len(line) <= 366 and line[-1][0] == 386  # the right edge: 400 - 14
     assert len(svg.encode()) < 40_000
 
 
-def test_card_journey_without_recordings_is_level_at_the_total_and_says_when_empty():
+def test_card_journey_without_recordings_says_the_total_and_when_empty():
     dashboard = _dashboard(days=30)
     dashboard.series = []
     dashboard.total.recorded = 1_200  # all before the two years
     svg = card_journey_chart(dashboard, CARD_POINTS, kecamatan=False)
 
     assert "Kumulatif per 16 Apr 2012: Terekam 1.200; Siap cetak 2.400;" in svg
-    recorded = _line(svg, "card-recorded")
-    # The two years to the page's day, from the left edge to the right (400 - 14), level.
-    assert (recorded[0][0], recorded[-1][0]) == (68, 386)
-    assert len(recorded) == 366 and {y for _, y in recorded} == {recorded[0][1]}
+    # The two years to the page's day, from the left edge to the right (400 - 14).
+    printed = _line(svg, "card-printed")
+    assert (printed[0][0], printed[-1][0]) == (68, 386)
+    assert len(printed) == 366
     empty = card_journey_chart(dashboard, [], kecamatan=False)
     assert "<svg" not in empty and "Belum ada data sampai tanggal ini." in empty
