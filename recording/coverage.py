@@ -39,6 +39,38 @@ def coverage_percent(recorded: int, eligible: int) -> Decimal | None:
     )
 
 
+@dataclass(frozen=True)
+class Completeness:
+    """Daily reports owed by an area's stations over a period (`expected`: the stations in
+    service and working on each day), received among them, and received on time
+    (`recording/selectors/completeness.py`)."""
+
+    expected: int = 0
+    received: int = 0
+    on_time: int = 0
+
+    def __add__(self, other: "Completeness") -> "Completeness":
+        return Completeness(
+            self.expected + other.expected,
+            self.received + other.received,
+            self.on_time + other.on_time,
+        )
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Received ÷ expected × 100, one decimal; None when nothing was owed (no station in
+        service)."""
+        return coverage_percent(self.received, self.expected)
+
+    @property
+    def on_time_percent(self) -> Decimal | None:
+        return coverage_percent(self.on_time, self.expected)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.received
+
+
 @dataclass
 class Coverage:
     """Figures of one area as of a day. Totals of a parent are sums of its children's."""
@@ -62,6 +94,12 @@ class Coverage:
     # Estimate of the people left unrecorded while stations were down, never more than the
     # area still had to record (see DownDevice.recordings_lost).
     recordings_lost: int = 0
+    # Reports owed and received over the last 7 days up to as_of.
+    reporting: Completeness = field(default_factory=Completeness)
+
+    @property
+    def reporting_completeness_percent(self) -> Decimal | None:
+        return self.reporting.percent
 
     @property
     def meter_low(self) -> int:
@@ -234,6 +272,11 @@ class DeviceCoverage:
     down_since: dt.date | None = None
     days_down: int = 0
     follow_up: int = 0
+    reporting: Completeness = field(default_factory=Completeness)
+
+    @property
+    def reporting_completeness_percent(self) -> Decimal | None:
+        return self.reporting.percent
 
     @property
     def daily_average(self) -> Decimal:

@@ -19,6 +19,19 @@ from recording.tables.dashboards import AreaCoverageTable, DeviceCoverageTable
 
 FORMATS = ("csv", "xlsx")
 
+CARD_KEYS = (
+    "print_ready_backlog",
+    "printed",
+    "handed_out",
+    "awaiting_handout",
+    "card_coverage_percent",
+    "suket_issued",
+    "blanko_stock",
+    "blanko_days_left",
+    "suket_outstanding",
+    "blanko_needed",
+)
+
 KEYS = (
     "code",
     "name",
@@ -33,18 +46,10 @@ KEYS = (
     "devices_down",
     "last_report",
     # The card journey after recording (cards app), appended so older consumers keep working.
-    "print_ready_backlog",
-    "printed",
-    "handed_out",
-    "awaiting_handout",
-    "card_coverage_percent",
-    "suket_issued",
-    "blanko_stock",
-    "blanko_days_left",
-    "suket_outstanding",
-    "blanko_needed",
+    *CARD_KEYS,
+    # Reports received ÷ owed over the 7 days up to the day, appended likewise.
+    "reporting_completeness_percent",
 )
-CARD_KEYS = KEYS[KEYS.index("print_ready_backlog") :]
 
 CARD_LABELS = {
     "print_ready_backlog": _("Siap cetak belum dicetak"),
@@ -60,7 +65,7 @@ CARD_LABELS = {
 }
 
 PERCENT_FORMAT = "0.0%"
-PERCENT_KEYS = ("coverage_percent", "card_coverage_percent")
+PERCENT_KEYS = ("coverage_percent", "card_coverage_percent", "reporting_completeness_percent")
 
 
 def area_row(c: Coverage) -> dict:
@@ -77,6 +82,7 @@ def area_row(c: Coverage) -> dict:
         "devices": c.devices,
         "devices_down": c.devices_down,
         "last_report": c.last_report,
+        "reporting_completeness_percent": c.reporting_completeness_percent,
     }
 
 
@@ -96,6 +102,7 @@ def device_row(d: DeviceCoverage) -> dict:
         "devices": 0 if d.status == DeviceStatus.RETIRED else 1,
         "devices_down": 1 if d.status in DeviceStatus.down() else 0,
         "last_report": d.last_report,
+        "reporting_completeness_percent": d.reporting_completeness_percent,
     }
 
 
@@ -136,8 +143,10 @@ def _devices_level(dashboard: Dashboard) -> bool:
 def labels(*, devices: bool) -> dict[str, str]:
     """The page's column headings for each export key."""
     columns = AreaCoverageTable.base_columns
-    result = {key: str(columns[key].verbose_name) for key in KEYS if key not in CARD_KEYS}
-    result.update({key: str(label) for key, label in CARD_LABELS.items()})
+    result = {
+        key: str(CARD_LABELS[key] if key in CARD_KEYS else columns[key].verbose_name)
+        for key in KEYS
+    }
     if devices:
         result["code"] = str(DeviceCoverageTable.base_columns["serial"].verbose_name)
         result["name"] = str(DeviceCoverageTable.base_columns["label"].verbose_name)

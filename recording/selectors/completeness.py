@@ -16,7 +16,6 @@ for the stations that ever changed status (a few per station that failed).
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import CharField, Count, F, Q, Value
@@ -25,40 +24,12 @@ from django.utils import timezone
 
 from districts.codes import CHILD_CODE_LENGTH, area_q, region_level
 from recording.choices import DeviceStatus
+from recording.coverage import Completeness
 from recording.models import DailyCount, DeviceStatusChange, RecordingDevice
 
 # The dashboards' and exports' period: the last seven days up to the day shown.
 COMPLETENESS_DAYS = 7
 ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Completeness:
-    """Reports owed (`expected`), received among them, and received on time, over a period."""
-
-    expected: int = 0
-    received: int = 0
-    on_time: int = 0
-
-    def __add__(self, other: "Completeness") -> "Completeness":
-        return Completeness(
-            self.expected + other.expected,
-            self.received + other.received,
-            self.on_time + other.on_time,
-        )
-
-    @property
-    def percent(self) -> float | None:
-        """Received ÷ expected × 100; None when nothing was owed (no station in service)."""
-        return self.received * 100 / self.expected if self.expected else None
-
-    @property
-    def on_time_percent(self) -> float | None:
-        return self.on_time * 100 / self.expected if self.expected else None
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.received
 
 
 def on_time_deadline(day: dt.date) -> dt.datetime:

@@ -17,6 +17,7 @@ from districts.models import Campaign, EligiblePopulation, Province, Regency, Su
 from recording.choices import DeviceStatus
 from recording.coverage import (
     RECENT_DAYS,
+    Completeness,
     Coverage,
     Dashboard,
     DayPoint,
@@ -34,6 +35,7 @@ from recording.models import (
     RecordingDevice,
     RegencyDailyTotal,
 )
+from recording.selectors.completeness import completeness_by_child
 from recording.selectors.devices import DeviceState, device_states
 from recording.services.rollups import month_start
 
@@ -366,6 +368,7 @@ def _sum_children(total: Coverage, children: list[Coverage]):
         "recordings_lost",
     ):
         setattr(total, name, sum(getattr(c, name) for c in children))
+    total.reporting = sum((c.reporting for c in children), Completeness())
     total.last_report = max((c.last_report for c in children if c.last_report), default=None)
     longest = max(children, key=lambda c: c.longest_down_days, default=None)
     if longest and longest.longest_down_days:
@@ -387,6 +390,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
     devices = _device_figures(code, length, as_of)
     follow_up = _follow_up_by(code, as_of, _child("device__sub_district_id", length))
     averages, reported_while_out = _spell_figures(states, as_of)
+    reporting = completeness_by_child(area=code, as_of=as_of)
     # Counts entered for the day by devices that were not working: they are not "reporting".
     down_reports = defaultdict(int)
     for device_id in reported_while_out:
@@ -448,6 +452,7 @@ def area_dashboard(*, region, code: str, as_of: dt.date) -> Dashboard:
                 recordings_lost=lost_within(
                     down_by_child[child_code], max(eligible.get(child_code, 0) - done, 0)
                 ),
+                reporting=reporting.get(child_code, Completeness()),
             )
         )
 
@@ -477,6 +482,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
     figures = _recorded_by_device(devices, as_of, "device")
     last_reports = _last_reports(devices, as_of)
     follow_up = _follow_up_by(code, as_of, F("device_id"))
+    reporting = completeness_by_child(area=code, as_of=as_of)
     rows = []
     for device in devices.order_by("serial"):
         state = states.get(device.pk)
@@ -498,6 +504,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
                 down_since=state.since if state else None,
                 days_down=(as_of - state.since).days if state else 0,
                 follow_up=follow_up.get(device.pk, 0),
+                reporting=reporting.get(device.pk, Completeness()),
             )
         )
     in_service = [r for r in rows if r.status != DeviceStatus.RETIRED]
@@ -528,6 +535,7 @@ def _sub_district_dashboard(sub_district: SubDistrict, as_of: dt.date) -> Dashbo
         not_reported=sum(1 for r in working if not r.reported_today),
         follow_up=sum(r.follow_up for r in rows),
         recordings_lost=lost_within(down_devices, unrecorded),
+        reporting=sum((r.reporting for r in rows), Completeness()),
     )
     end = series_end(as_of, total.last_report)
     return Dashboard(

@@ -249,6 +249,12 @@ def _required_rate_key(c: Coverage):
     return 10**12 if c.required_daily_rate is None else c.required_daily_rate
 
 
+def _completeness_key(row):
+    # Rows that owed no report (no station in service) sort after every figure.
+    percent = row.reporting_completeness_percent
+    return (percent is None, percent or 0)
+
+
 class AreaCoverageTable(DashboardTable):
     """Child areas (provinces, regencies or kecamatan) with their coverage figures."""
 
@@ -266,9 +272,13 @@ class AreaCoverageTable(DashboardTable):
     devices = tables.Column(verbose_name=_("Alat"), attrs=_num())
     devices_down = tables.Column(verbose_name=_("Rusak/di vendor"), attrs=_num())
     not_reported = tables.Column(verbose_name=_("Belum lapor"), attrs=_num())
+    reporting_completeness_percent = tables.Column(
+        verbose_name=_("Kelengkapan lapor 7 hari"), attrs=_num()
+    )
     last_report = tables.Column(verbose_name=_("Laporan terakhir"))
 
     sort_keys = {
+        "reporting_completeness_percent": _completeness_key,
         # No figure yet is not "done": areas without eligible figures sort last.
         "projected_completion": lambda c: c.projected_completion if c.eligible else None,
         "required_daily_rate": _required_rate_key,
@@ -345,6 +355,9 @@ class AreaCoverageTable(DashboardTable):
     def render_not_reported(self, record, value):
         return self.fmt.int(value)
 
+    def render_reporting_completeness_percent(self, record, value):
+        return self.fmt.percent(value)
+
     def render_last_report(self, record, value):
         return self.fmt.day(value)
 
@@ -369,9 +382,13 @@ class DeviceCoverageTable(DashboardTable):
     daily_average = tables.Column(verbose_name=_("Rata-rata/hari"), attrs=_num())
     last_report = tables.Column(verbose_name=_("Laporan terakhir"))
     reported_today = tables.Column(verbose_name=_("Jumlah hari ini"), attrs=_num())
+    reporting_completeness_percent = tables.Column(
+        verbose_name=_("Kelengkapan lapor 7 hari"), attrs=_num()
+    )
     follow_up = tables.Column(verbose_name=_("Tindak lanjut"), attrs=_num())
 
     sort_keys = {
+        "reporting_completeness_percent": _completeness_key,
         "status": lambda d: (DEVICE_STATUS_RANK.get(d.status, 9), d.days_down),
         "reported_today": lambda d: d.recorded_on_day,
     }
@@ -427,3 +444,6 @@ class DeviceCoverageTable(DashboardTable):
 
     def render_follow_up(self, record, value):
         return html_of("<strong>{}</strong>", self.fmt.int(value)) if value else "0"
+
+    def render_reporting_completeness_percent(self, record, value):
+        return self.fmt.percent(value)

@@ -30,6 +30,8 @@ KEYS = [
     *["print_ready_backlog", "printed", "handed_out", "awaiting_handout"],
     *["card_coverage_percent", "suket_issued", "blanko_stock", "blanko_days_left"],
     *["suket_outstanding", "blanko_needed"],
+    # Reports received ÷ owed over the last 7 days, appended after the cards'.
+    "reporting_completeness_percent",
 ]
 LABELS = [
     "Kode",
@@ -54,6 +56,7 @@ LABELS = [
     "Sisa hari blanko",
     "Suket beredar (perkiraan)",
     "Blanko dibutuhkan untuk tunggakan",
+    "Kelengkapan lapor 7 hari",
 ]
 
 
@@ -111,6 +114,8 @@ def test_kecamatan_csv_lists_devices_under_the_same_keys(client, operator_oku_ti
     assert (device["eligible"], device["coverage_percent"], device["remaining"]) == ("", "", "")
     assert (device["devices"], device["devices_down"]) == ("1", "1")
     assert device["recorded"] == "20879" and device["last_report"] == "2012-04-01"
+    # At the vendor all week: it owed no report, so there is no completeness to give.
+    assert device["reporting_completeness_percent"] == ""
 
 
 def test_xlsx_speaks_indonesian_with_typed_cells_and_a_total_row(client, viewer_sumsel, loaded):
@@ -133,6 +138,10 @@ def test_xlsx_speaks_indonesian_with_typed_cells_and_a_total_row(client, viewer_
     assert total[2:4] == [442_800, 360_381] and total[5] == 82_419
     assert total[4] == pytest.approx(0.814)
     assert total[7] == 5_888 and total[10] == 2
+    # Every working station of OKU Timur reported each of the 7 days (the two kecamatan whose
+    # only station is at the vendor owed nothing): 100%, and empty for those two.
+    assert total[-1] == pytest.approx(1.0)
+    assert bmt[-1] is None
     percent_cell = sheet.cell(row=sheet.max_row, column=5)
     assert percent_cell.number_format == "0.0%"
 
@@ -189,8 +198,9 @@ def test_exports_have_the_page_query_budget(
     client, admin_user, loaded, django_assert_max_num_queries, export
 ):
     client.force_login(admin_user)
-    # The page's 18, and 6 for the card figures (3 for the area, 3 grouped by child).
-    with django_assert_max_num_queries(24):
+    # The page's 18, 6 for the card figures (3 for the area, 3 grouped by child) and 4 for the
+    # reporting completeness (stations, their days off, the reports, those on days off).
+    with django_assert_max_num_queries(28):
         assert client.get(f"/wilayah/16/?{AS_OF}&_export={export}").status_code == 200
 
 

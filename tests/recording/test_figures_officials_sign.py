@@ -72,8 +72,9 @@ def test_the_kecamatan_table_shows_each_devices_count_for_the_day(demo_operator)
     assert rows
     for row in rows:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-        # The day's count: a number like the other figures, or "belum lapor".
-        assert re.fullmatch(r"[\d.]+|.*belum lapor.*", cells[-2].strip()), cells[-2]
+        # The day's count: a number like the other figures, or "belum lapor" (then the 7 days'
+        # reporting completeness and the follow-up marks).
+        assert re.fullmatch(r"[\d.]+|.*belum lapor.*", cells[-3].strip()), cells[-3]
 
 
 def test_a_completed_regency_says_done_and_since_when(demo_operator, client, viewer_sumsel):
