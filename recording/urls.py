@@ -5,6 +5,7 @@ from recording.views import (
     dashboards,
     entry,
     imports,
+    quality,
     repair_list,
     repairs,
 )
@@ -33,5 +34,6 @@ urlpatterns = [
     path("impor/<int:pk>/", imports.preview, name="count_import"),
     path("impor/<int:pk>/status/", imports.status, name="count_import_status"),
     path("impor/templat/", imports.count_template, name="count_template"),
+    path("mutu-data/", quality.quality, name="quality"),
     path("tentang-data/", dashboards.data_sources, name="data_sources"),
 ]

@@ -334,6 +334,8 @@ APP_CASES: dict[str, Case] = {
         get=row(LOGIN, NOT_FOUND, FORBIDDEN, OK, *[NOT_FOUND] * 2, OK, *[NOT_FOUND] * 2),
         post=row(LOGIN, NOT_ALLOWED, FORBIDDEN, *[NOT_ALLOWED] * 6),
     ),
+    # The data-quality page of OKU Timur: who may open the regency's dashboard.
+    "quality": Case("/mutu-data/?area=16.08", get=TIMUR_REGENCY, post=READ_ONLY_POST),
     "data_sources": Case("/tentang-data/", get=same(OK), post=same(NOT_ALLOWED)),
     # The card pages. Report grid: operators and admins of the area (a viewer has no write
     # permission: 403); the kecamatan operator may not open the regency around it.

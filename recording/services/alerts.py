@@ -4,7 +4,9 @@ Per regency: devices down longer than N days, repairs past the vendor's agreed t
 stations that have not reported for M days, blanko under the regency's reorder point or
 running out within `BLANKO_DAYS` at the recent printing rate, printed cards waiting more than
 `CARD_WAITING_DAYS` to be handed out (at the print office and at each kecamatan, first in first
-out), and hand-out events postponed, overdue or still without a day after that many days.
+out), hand-out events postponed, overdue or still without a day after that many days, and the
+data-quality findings of the last `QUALITY_DAYS` days (counts per check, the first few named;
+they ride along with a digest that has something else to say, see `RegencyDigest.is_empty`).
 Everything is read in a fixed number of queries for all regencies at once and then split per
 regency in Python; a regency with nothing to say, or without an admin who has an email
 address, gets no email.
@@ -29,6 +31,7 @@ from districts.models import AreaAssignment, Regency
 from recording.choices import DeviceStatus
 from recording.models import RecordingDevice, Repair
 from recording.selectors.devices import device_states
+from recording.selectors.quality import QUALITY_DAYS, Finding, QualityCheck, quality_findings
 from recording.services.repairs import repair_days_overdue, repair_due_on
 
 DOWN_DAYS = 3
@@ -36,6 +39,8 @@ SILENT_DAYS = 2
 # Blanko for fewer days than this at the recent printing rate is worth a word: a request to
 # the ministry or a loan from a neighbour takes about two weeks to arrive.
 BLANKO_DAYS = 14
+# Data-quality findings named in the email; the rest are counted, and the page lists them all.
+QUALITY_LISTED = 5
 STATUS_LABELS = dict(DeviceStatus.choices)
 
 
@@ -112,9 +117,20 @@ class RegencyDigest:
     waiting_days: int = CARD_WAITING_DAYS
     cards_waiting: list[WaitingLine] = field(default_factory=list)  # print office first
     handouts: list[HandoutLine] = field(default_factory=list)
+    quality_days: int = QUALITY_DAYS
+    # (check label, findings) for each check that found something, in the page's order.
+    quality_counts: list[tuple[str, int]] = field(default_factory=list)
+    quality_findings: list[Finding] = field(default_factory=list)  # the first QUALITY_LISTED
+
+    @property
+    def quality_total(self) -> int:
+        return sum(total for _label, total in self.quality_counts)
 
     @property
     def is_empty(self) -> bool:
+        """Nothing that needs acting on today. Data-quality findings join a digest but do not
+        send one alone: they stand for `QUALITY_DAYS` days and would mail the same lines every
+        day; the data-quality page is where they are worked through."""
         return not (
             self.down
             or self.overdue
@@ -271,6 +287,7 @@ def regency_digests(
 
     _add_cards_waiting(digests, codes=codes, as_of=as_of, days=waiting_days)
     _add_handouts(digests, codes=codes, as_of=as_of, days=waiting_days)
+    _add_quality(digests, as_of=as_of)
 
     for digest in digests.values():
         digest.down.sort(key=lambda d: (-d.days_down, d.serial))
@@ -317,6 +334,22 @@ def _add_handouts(digests: dict, *, codes: list[str], as_of: dt.date, days: int)
                 days=waited,
             )
         )
+
+
+def _add_quality(digests: dict, *, as_of: dt.date) -> None:
+    """Each regency's data-quality findings: the checks run once for the whole country and are
+    split by regency (at most ten queries, whatever the number of regencies)."""
+    by_regency: dict[str, dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    for check, found in quality_findings(area="", as_of=as_of).items():
+        for finding in found:
+            if regency_code(finding.area_code) in digests:
+                by_regency[regency_code(finding.area_code)][check].append(finding)
+    for code, checks in by_regency.items():
+        digest = digests[code]
+        digest.quality_counts = [
+            (str(QualityCheck(check).label), len(found)) for check, found in checks.items()
+        ]
+        digest.quality_findings = [f for found in checks.values() for f in found][:QUALITY_LISTED]
 
 
 def digest_message(digest: RegencyDigest, *, base_url: str = "") -> EmailMessage:
