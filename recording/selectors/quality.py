@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.formatting import fmt_day, fmt_int
 from districts.codes import area_q, code_in_area, regency_code, region_level
 from districts.models import EligiblePopulation, Regency, SubDistrict
 from recording.choices import DeviceStatus
@@ -43,6 +44,7 @@ from recording.models import (
     DailyCountRevision,
     DeviceMonthlyTotal,
     DeviceStatusChange,
+    EntrySource,
     RecordingDevice,
 )
 from recording.services.rollups import month_start
@@ -404,11 +406,11 @@ def figures_lowered(*, area: str, as_of: dt.date, days: int = QUALITY_DAYS) -> l
                     "(%(source)s)."
                 )
                 % {
-                    "old": old,
-                    "new": new,
+                    "old": fmt_int(old),
+                    "new": fmt_int(new),
                     "who": who or gettext("(tidak diketahui)"),
-                    "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M"),
-                    "source": source,
+                    "when": fmt_day(timezone.localtime(when), "j M Y H:i"),
+                    "source": EntrySource(source).label if source in EntrySource.values else source,
                 },
             )
         )

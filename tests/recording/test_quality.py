@@ -151,7 +151,7 @@ def test_a_revision_that_lowered_a_reported_count_is_found_with_who_and_when(
 
     assert _summary(found) == [("16.08.01", "TURUN-1", D(2012, 4, 10), 35, 40)]
     assert found[0].reason == (
-        "Diturunkan dari 40 menjadi 35 oleh op_okutimur pada 2012-04-19 09:30 (form)."
+        "Diturunkan dari 40 menjadi 35 oleh op_okutimur pada 19 Apr 2012 09:30 (Formulir entri)."
     )
     assert figures_lowered(area="16.09", as_of=AS_OF) == []
 
