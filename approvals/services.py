@@ -70,7 +70,7 @@ def _require_level(user, regency: Regency, month, *, at_most: int) -> int:
 
 def _live(regency: Regency, month) -> PeriodApproval | None:
     return (
-        PeriodApproval.objects.select_for_update()
+        PeriodApproval.objects.select_for_update(of=("self",))
         .select_related("approved_by", "accepted_by")
         .filter(regency=regency, month=month, unlocked_at__isnull=True)
         .first()
