@@ -71,6 +71,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cards.view_cardreportrevision",
         "cards.view_handouteventchange",
         "cards.view_reorderpointchange",
+    ]
+    # Admins approve their areas' months, accept them at the province and unlock them, through
+    # the services (which check the level); the admin site only lists approvals and their steps.
+    + [
+        "approvals.add_periodapproval",
+        "approvals.view_periodapproval",
+        "approvals.view_periodapprovalstep",
     ],
 }
 

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "districts",
     "recording",
     "cards",
+    "approvals",
     # The demo and the national bench data: their commands, not part of the product's rules.
     "devtools",
 ]

@@ -36,6 +36,8 @@ from django.forms import BooleanField, MultiWidget
 from django.test import Client
 from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, path, reverse
 
+from approvals.models import PeriodApproval, PeriodApprovalStep
+from approvals.services import period_approve
 from cards.models import (
     BlankoMovement,
     BlankoStock,
@@ -490,6 +492,22 @@ ADMIN_SITE_CASES: dict[str, Case] = {
 # is the bulk delete of that object: a 200 is the page that refuses (protected rows), a 302
 # without a write is a selection the admin's list does not hold (outside the area).
 ADMIN_CELLS: dict[str, dict[str, tuple[str, str]]] = {
+    # Approvals and their steps are written by the approval services (the level checked, every
+    # step kept): the admin lists OKU Timur's March 2012 to its admins and never edits it.
+    "approvals_periodapproval": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
+    "approvals_periodapprovalstep": {
+        "changelist": ("200 200 200", "200 200 200"),
+        "add": ("403 403 403", "403 403 403"),
+        "change": ("200 200 404", "403 403 404"),
+        "delete": ("403 403 404", "403 403 404"),
+        "history": ("200 200 404", "200 200 404"),
+    },
     # The card journey is written by its services (stock checked, every change kept): the admin
     # shows it to the admins of its area and never adds, changes or deletes it. The transfer
     # went from OKU Timur to OKU Selatan, so both regional admins see it.
@@ -740,6 +758,8 @@ def _admin_object(w, model):
         HandoutEvent: lambda: w.handout,
         HandoutEventChange: lambda: w.handout.changes.get(),
         ReorderPointChange: lambda: ReorderPointChange.objects.get(regency="16.08"),
+        PeriodApproval: lambda: w.approval,
+        PeriodApprovalStep: lambda: w.approval.steps.get(),
     }
     if model in known:
         return known[model]()
@@ -982,6 +1002,13 @@ def _build_world():
         planned_count=20,
         note="menunggu jadwal bupati",
         user=op,
+    )
+    # A month without counts, so no count or repair the matrix tries falls inside the lock.
+    w.approval = period_approve(
+        regency=timur,
+        month=dt.date(2012, 3, 1),
+        user=w.users["staff"],
+        reason="Alat belum melapor",
     )
     # A refused login, so the login-throttling tables (if installed) have a row to open.
     Client().post("/masuk/", {"username": "penyusup", "password": "salah-sekali-2012"})

@@ -17,10 +17,12 @@ from django.db.models import Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from approvals.selectors import month_start, period_locks
 from common.days import format_day
 from common.formatting import fmt_int
 from common.pg_copy import NULL, copy_lines, copy_text
 from common.progress import ProgressCallback, progress_iter
+from districts.codes import regency_code
 from districts.models import EligiblePopulation
 from districts.selectors import campaign_starts_by_regency
 from recording.choices import DeviceStatus
@@ -400,6 +402,28 @@ def _check_eligible(rows: list[CountRow], today: dt.date, warnings: list[Problem
             )
 
 
+def _check_locked(rows: list[CountRow], errors: list[Problem]) -> None:
+    """An error for each count that would change a month its regency has approved (one query,
+    none when nothing would change); re-sending a locked month's stored figures is no change."""
+    changing = [r for r in rows if r.action in ("create", "update")]
+    locks = period_locks((regency_code(r.device.sub_district_id), r.date) for r in changing)
+    for row in changing:
+        lock = locks.get((regency_code(row.device.sub_district_id), month_start(row.date)))
+        if lock is not None:
+            errors.append(
+                Problem(
+                    row.line,
+                    Column.DATE,
+                    gettext("alat %(serial)s tanggal %(date)s: %(lock)s")
+                    % {
+                        "serial": row.device.serial,
+                        "date": format_day(row.date),
+                        "lock": lock.message,
+                    },
+                )
+            )
+
+
 def daily_counts_check(
     *,
     rows: list[CountRow],
@@ -463,6 +487,7 @@ def daily_counts_check(
                     },
                 )
             )
+    _check_locked(valid, check.errors)
     _check_eligible(valid, today, check.warnings)
     check.errors.sort(key=lambda p: p.line)
     check.warnings.sort(key=lambda p: p.line)

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from approvals.selectors import month_start, period_locks
 from common.days import format_day
+from districts.codes import regency_code
 from recording.choices import TRANSITIONS, DeviceStatus, RepairEvent
 from recording.models import DeviceStatusChange, RecordingDevice, Repair, Vendor
 
@@ -111,6 +113,13 @@ def _check_day(device: RecordingDevice, day: dt.date, *, not_before: dt.date | N
         raise RepairRefused(
             gettext("%(what)s %(date)s tidak boleh sebelum %(floor)s (%(reason)s).")
             % {"what": what, "date": format_day(day), "floor": format_day(floor), "reason": reason}
+        )
+    # A step inside an approved month would change which days the station owed a report.
+    regency = regency_code(device.sub_district_id)
+    if lock := period_locks([(regency, day)]).get((regency, month_start(day))):
+        raise RepairRefused(
+            gettext("%(what)s %(date)s: %(lock)s")
+            % {"what": what, "date": format_day(day), "lock": lock.message}
         )
 
 
