@@ -34,7 +34,7 @@ RECEIPT_PREFIX = "BENCH/"
 RECEIPT_EVERY_DAYS = 20
 CARD_DAYS = 365
 # A number per area that the scramble can mix with the day: its code without the dots.
-_CODE_NUMBER = "CAST(REPLACE({}, '.', '') AS INTEGER)"
+_CODE_NUMBER = "CAST(REPLACE({}, '.', '') AS BIGINT)"
 _REPORT_COLUMNS = """
     (regency_id, sub_district_id, date, print_ready, duplicates, failed, printed, spoiled,
      suket_issued, received, handed_out, version, created_by_id, created_at, entered_by_id,
