@@ -104,17 +104,29 @@ def bench_clear(*, progress: ProgressCallback | None = None) -> int:
     return deleted
 
 
-@transaction.atomic
 def bench_generate(
     *, days: int = 730, today: dt.date | None = None, progress: ProgressCallback | None = None
 ) -> BenchData:
     """1-3 devices per sub-district (about 14,600), `days` days of counts ending `today`, and
     the card journey of the last year of them.
 
-    Each step is one or two bulk statements: `progress` hears when each starts."""
-    step = progress or _silent
+    Each step is one or two bulk statements: `progress` hears when each starts. The counts and
+    the card data are two transactions: should the cards fail, `bench --reuse` adds them to
+    the counts without generating those again."""
     started = time.perf_counter()
     today = today or timezone.localdate()
+    data = _bench_counts_generate(days=days, today=today, progress=progress)
+    data.card_reports = bench_cards_write(last=today, days=days, progress=progress)
+    data.seconds = time.perf_counter() - started
+    return data
+
+
+@transaction.atomic
+def _bench_counts_generate(
+    *, days: int, today: dt.date, progress: ProgressCallback | None
+) -> BenchData:
+    step = progress or _silent
+    started = time.perf_counter()
     first = today - dt.timedelta(days=days - 1)
     params = {"first": first, "days": days, "prefix": SERIAL_PREFIX}
     with connection.cursor() as cursor:
@@ -199,10 +211,9 @@ def bench_generate(
     )
     step("Menghitung rekap harian", 0, None)
     rollup_refresh("")
-    card_reports = bench_cards_write(last=today, days=days, progress=progress)
     devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX).count()
     counts = DailyCount.objects.filter(device__serial__startswith=SERIAL_PREFIX).count()
-    return BenchData(devices, counts, first, today, time.perf_counter() - started, card_reports)
+    return BenchData(devices, counts, first, today, time.perf_counter() - started)
 
 
 @dataclass
