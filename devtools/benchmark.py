@@ -2,7 +2,8 @@
 
 The data is generated inside the database with INSERT ... SELECT over recursive number series,
 so eleven million rows take minutes, not hours. Every bench row is recognisable (device serials
-start with `NAT-`, eligible figures carry BENCH_SOURCE) and `bench_clear` removes them.
+start with `NAT-`, eligible figures carry BENCH_SOURCE, card reports and blanko movements are
+written by the bench's user: see `devtools.bench_cards`) and `bench_clear` removes them.
 """
 
 import datetime as dt
@@ -13,11 +14,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cards.models import CardReport
 from common.progress import ProgressCallback
+from devtools.bench_cards import CARD_DAYS, bench_cards_clear, bench_cards_generate
 from districts.models import Campaign, EligiblePopulation, Province, SubDistrict
 from recording.models import DailyCount, DeviceStatusChange, RecordingDevice
 from recording.services.rollups import daily_counts_delete, rollup_refresh
@@ -35,6 +39,7 @@ class BenchData:
     first_day: dt.date
     last_day: dt.date
     seconds: float
+    card_reports: int = 0
 
 
 def _date_plus(days_sql: str) -> str:
@@ -48,9 +53,49 @@ def _silent(label: str, done: int, total: int | None = None) -> None:
     pass
 
 
+def bench_user():
+    """The bench's superuser: it opens the timed pages and writes the bench's card data."""
+    user, _ = get_user_model().objects.get_or_create(
+        username=BENCH_USERNAME, defaults={"is_superuser": True, "is_staff": True}
+    )
+    return user
+
+
+def bench_cards_write(*, last: dt.date, days: int, progress: ProgressCallback | None = None) -> int:
+    """The card journey of the last `days` days (at most CARD_DAYS) ending `last`; returns the
+    number of card reports written."""
+    (progress or _silent)("Membuat laporan kartu dan buku blanko", 0, None)
+    written = bench_cards_generate(last=last, days=min(days, CARD_DAYS), user=bench_user())
+    return written["regency_reports"] + written["kecamatan_reports"]
+
+
+def bench_cards_remove(*, progress: ProgressCallback | None = None) -> int:
+    (progress or _silent)("Menghapus laporan kartu bench", 0, None)
+    return bench_cards_clear(user=bench_user())
+
+
+def _period(queryset) -> tuple[dt.date, int] | None:
+    """The last day and the number of days of `queryset`'s dates (None without any row)."""
+    span = queryset.aggregate(first=Min("date"), last=Max("date"))
+    if span["last"] is None:
+        return None
+    return span["last"], (span["last"] - span["first"]).days + 1
+
+
+def bench_cards_period() -> tuple[dt.date, int] | None:
+    """The period of the bench's card reports, so that they can be written again the same."""
+    return _period(CardReport.objects.filter(created_by=bench_user()))
+
+
+def bench_counts_period() -> tuple[dt.date, int] | None:
+    """The period of the bench's daily counts (a set generated before the bench wrote cards)."""
+    return _period(DailyCount.objects.filter(device__serial__startswith=SERIAL_PREFIX))
+
+
 def bench_clear(*, progress: ProgressCallback | None = None) -> int:
     devices = RecordingDevice.objects.filter(serial__startswith=SERIAL_PREFIX)
     with transaction.atomic():
+        bench_cards_remove(progress=progress)
         (progress or _silent)("Menghapus data bench", 0, None)
         daily_counts_delete(DailyCount.objects.filter(device__in=devices))
         DeviceStatusChange.objects.filter(device__in=devices).delete()
@@ -59,16 +104,29 @@ def bench_clear(*, progress: ProgressCallback | None = None) -> int:
     return deleted
 
 
-@transaction.atomic
 def bench_generate(
     *, days: int = 730, today: dt.date | None = None, progress: ProgressCallback | None = None
 ) -> BenchData:
-    """1-3 devices per sub-district (about 14,600), `days` days of counts ending `today`.
+    """1-3 devices per sub-district (about 14,600), `days` days of counts ending `today`, and
+    the card journey of the last year of them.
 
-    Each step is one or two bulk statements: `progress` hears when each starts."""
-    step = progress or _silent
+    Each step is one or two bulk statements: `progress` hears when each starts. The counts and
+    the card data are two transactions: should the cards fail, `bench --reuse` adds them to
+    the counts without generating those again."""
     started = time.perf_counter()
     today = today or timezone.localdate()
+    data = _bench_counts_generate(days=days, today=today, progress=progress)
+    data.card_reports = bench_cards_write(last=today, days=days, progress=progress)
+    data.seconds = time.perf_counter() - started
+    return data
+
+
+@transaction.atomic
+def _bench_counts_generate(
+    *, days: int, today: dt.date, progress: ProgressCallback | None
+) -> BenchData:
+    step = progress or _silent
+    started = time.perf_counter()
     first = today - dt.timedelta(days=days - 1)
     params = {"first": first, "days": days, "prefix": SERIAL_PREFIX}
     with connection.cursor() as cursor:
@@ -166,14 +224,12 @@ class PageTiming:
     p95_ms: float
     bytes: int
     gzip_bytes: int
+    queries: int
 
 
 def _bench_client() -> Client:
-    user, _ = get_user_model().objects.get_or_create(
-        username=BENCH_USERNAME, defaults={"is_superuser": True, "is_staff": True}
-    )
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
+    client.force_login(bench_user())
     return client
 
 
@@ -183,7 +239,8 @@ def bench_pages(
     runs: int = 15,
     progress: ProgressCallback | None = None,
 ) -> list[PageTiming]:
-    """Median and p95 server time of each dashboard level (warm cache), and its weight."""
+    """Median and p95 server time of each dashboard level (warm cache), its weight, and the
+    queries of one more request (counted apart, as counting slows the request)."""
     step = progress or _silent
     largest_province = (
         Province.objects.annotate(size=Count("regencies__sub_districts"))
@@ -208,7 +265,7 @@ def bench_pages(
     ]
     client = _bench_client()
     results = []
-    requests, total = 0, len(as_of_days) * len(pages) * (runs + 1)
+    requests, total = 0, len(as_of_days) * len(pages) * (runs + 2)
     step("Mengukur halaman", requests, total)
     for as_of in as_of_days:
         suffix = f"?as_of={as_of:%Y-%m-%d}" if as_of else ""
@@ -221,7 +278,9 @@ def bench_pages(
                 started = time.perf_counter()
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
-            requests += runs + 1
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            requests += runs + 2
             step("Mengukur halaman", requests, total)
             timings.sort()
             results.append(
@@ -232,6 +291,7 @@ def bench_pages(
                     p95_ms=timings[max(0, round(0.95 * len(timings)) - 1)],
                     bytes=len(response.content),
                     gzip_bytes=len(gzip.compress(response.content)),
+                    queries=len(queries),
                 )
             )
     return results
