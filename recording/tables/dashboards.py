@@ -272,9 +272,7 @@ class AreaCoverageTable(DashboardTable):
     devices = tables.Column(verbose_name=_("Alat"), attrs=_num())
     devices_down = tables.Column(verbose_name=_("Rusak/di vendor"), attrs=_num())
     not_reported = tables.Column(verbose_name=_("Belum lapor"), attrs=_num())
-    reporting_completeness_percent = tables.Column(
-        verbose_name=_("Kelengkapan lapor 7 hari"), attrs=_num()
-    )
+    reporting_completeness_percent = tables.Column(verbose_name=_("Lapor 7 hari"), attrs=_num())
     last_report = tables.Column(verbose_name=_("Laporan terakhir"))
 
     sort_keys = {
@@ -382,9 +380,7 @@ class DeviceCoverageTable(DashboardTable):
     daily_average = tables.Column(verbose_name=_("Rata-rata/hari"), attrs=_num())
     last_report = tables.Column(verbose_name=_("Laporan terakhir"))
     reported_today = tables.Column(verbose_name=_("Jumlah hari ini"), attrs=_num())
-    reporting_completeness_percent = tables.Column(
-        verbose_name=_("Kelengkapan lapor 7 hari"), attrs=_num()
-    )
+    reporting_completeness_percent = tables.Column(verbose_name=_("Lapor 7 hari"), attrs=_num())
     follow_up = tables.Column(verbose_name=_("Tindak lanjut"), attrs=_num())
 
     sort_keys = {

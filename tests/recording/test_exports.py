@@ -56,7 +56,7 @@ LABELS = [
     "Sisa hari blanko",
     "Suket beredar (perkiraan)",
     "Blanko dibutuhkan untuk tunggakan",
-    "Kelengkapan lapor 7 hari",
+    "Lapor 7 hari",
 ]
 
 
