@@ -4,6 +4,44 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# The totals of the reports already stored, computed by the database (the migration's own SQL,
+# not the service, which follows the models of later migrations).
+COLUMNS = (
+    "print_ready", "duplicates", "failed", "printed", "spoiled", "suket_issued", "received",
+    "handed_out",
+)
+FILL = """
+    INSERT INTO cards_regencycarddailytotal (regency_id, date, {columns}, reports)
+    SELECT COALESCE(regency_id, SUBSTR(sub_district_id, 1, 5)), date, {sums}, COUNT(*)
+    FROM cards_cardreport
+    GROUP BY COALESCE(regency_id, SUBSTR(sub_district_id, 1, 5)), date
+"""
+FILL_MONTHS = """
+    INSERT INTO cards_regencycardmonthlytotal (regency_id, month, {columns}, reports)
+    SELECT regency_id, {month}, {sums}, SUM(reports)
+    FROM cards_regencycarddailytotal
+    GROUP BY regency_id, {month}
+"""
+
+
+def fill_totals(apps, schema_editor):
+    columns = ", ".join(COLUMNS)
+    month = (
+        "DATE_TRUNC('month', date)::date"
+        if schema_editor.connection.vendor == "postgresql"
+        else "DATE(date, 'start of month')"
+    )
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            FILL.format(columns=columns, sums=", ".join(f"COALESCE(SUM({c}), 0)" for c in COLUMNS))
+        )
+        cursor.execute(
+            FILL_MONTHS.format(
+                columns=columns, month=month, sums=", ".join(f"SUM({c})" for c in COLUMNS)
+            )
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -54,4 +92,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('regency', 'month'), name='regency_card_total_one_per_month')],
             },
         ),
+        migrations.RunPython(fill_totals, migrations.RunPython.noop),
     ]
