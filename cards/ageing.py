@@ -15,7 +15,10 @@ nation's regencies, are each worked out on their own and then added up. An area'
 the print office's at a regency and above (as its "printed, not handed out"), the received
 cards' at a kecamatan.
 
-Every read is a fixed number of queries whatever the number of areas or reports.
+Every read is a fixed number of queries whatever the number of areas or reports. A regency's
+figures come from its card report totals per day and month (cards/services/rollups.py), which
+hold its print office's printing and its kecamatan's hand-outs, so the nation reads a few rows
+per regency and day instead of every report.
 """
 
 import datetime as dt
@@ -151,9 +154,9 @@ def _oldest_batches(pool: _Pool, rows: Q, as_of: dt.date):
     row where the unit's cumulative batches first exceed everything it handed out.
 
     A window over the unit's rows in day order: the running sum includes the day's own batch
-    (one report per unit and day, and the hand-out rows of the same day add no batch), so the
-    row straddles the hand-outs when the sum before it is at most what was handed out and the
-    sum with it is more.
+    (one row per unit and day: a kecamatan's report, or a regency's day total, which holds its
+    kecamatan's hand-outs of that day too), so the row straddles the hand-outs when the sum
+    before it is at most what was handed out and the sum with it is more.
     """
     batch = Coalesce(pool.batch, 0)
     windowed = (

@@ -14,6 +14,10 @@ print office prints the oldest records first (first in, first out), so the suket
 are those of the records still waiting: per regency, the smaller of the sukets issued up to
 the day and the print-ready records not printed (never below 0). It is summed per regency like
 blanko needed: one regency's printing does not replace another's sukets.
+
+The nation and a province add their regencies' card report totals (cards/services/rollups.py):
+whole months from the month totals, the days of the day's month from the day totals; a regency
+and a kecamatan read their own reports, which are few.
 """
 
 import datetime as dt
