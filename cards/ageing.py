@@ -15,7 +15,10 @@ nation's regencies, are each worked out on their own and then added up. An area'
 the print office's at a regency and above (as its "printed, not handed out"), the received
 cards' at a kecamatan.
 
-Every read is a fixed number of queries whatever the number of areas or reports.
+Every read is a fixed number of queries whatever the number of areas or reports. A regency's
+figures come from its card report totals per day and month (cards/services/rollups.py), which
+hold its print office's printing and its kecamatan's hand-outs, so the nation reads a few rows
+per regency and day instead of every report.
 """
 
 import datetime as dt
@@ -40,10 +43,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Left
 
 from cards.choices import HandoutStatus
-from cards.models import CardReport, HandoutEvent
+from cards.models import CardReport, HandoutEvent, RegencyCardDailyTotal
+from cards.selectors import regency_total
 from districts.codes import (
     CHILD_CODE_LENGTH,
-    REGENCY_CODE_LENGTH,
     area_q,
     region_level,
 )
@@ -79,36 +82,50 @@ NOTHING_WAITING = CardAgeing(waiting=0, waiting_long=0, oldest=None)
 
 @dataclass(frozen=True)
 class _Pool:
-    """Where batches wait: one unit (a regency's print office or a kecamatan) each, the report
-    rows that concern a unit, its code on those rows, its batches and its hand-outs."""
+    """Where batches wait: one unit (a regency's print office or a kecamatan) each, the rows
+    read for it (a regency's daily card totals, a kecamatan's own reports), its code on those
+    rows, its batches, and the lookup from a row to its unit's code."""
 
     units: type[Regency] | type[SubDistrict]
+    model: type[RegencyCardDailyTotal] | type[CardReport]
     rows: Q
     key: object
     batch: str
-    unit_rows: str  # the lookup from a report row to the unit holding its batches
-    handed_rows: str  # the lookup from a report row to the unit whose hand-outs it counts
+    unit_field: str
+
+    def unit_sum(self, column: str, as_of: dt.date):
+        """The sum of `column` over the unit's rows up to `as_of`, on the outer query's unit."""
+        if self.model is RegencyCardDailyTotal:
+            return regency_total(column, as_of)
+        return Coalesce(
+            Subquery(
+                CardReport.objects.filter(sub_district=OuterRef("code"), date__lte=as_of)
+                .order_by()
+                .values("sub_district")
+                .annotate(total=Sum(column))
+                .values("total"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
 
 
+# A regency's totals hold its print office's printing and its kecamatan's hand-outs.
 REGENCY_POOL = _Pool(
     units=Regency,
+    model=RegencyCardDailyTotal,
     rows=Q(),
-    key=Coalesce(
-        "regency_id",
-        Left("sub_district_id", REGENCY_CODE_LENGTH),
-        output_field=CharField(),
-    ),
+    key=F("regency_id"),
     batch="printed",
-    unit_rows="regency",
-    handed_rows="sub_district__regency",
+    unit_field="regency__code",
 )
 SUB_DISTRICT_POOL = _Pool(
     units=SubDistrict,
+    model=CardReport,
     rows=Q(sub_district__isnull=False),
     key=F("sub_district_id"),
     batch="received",
-    unit_rows="sub_district",
-    handed_rows="sub_district",
+    unit_field="sub_district__code",
 )
 
 
@@ -117,27 +134,11 @@ def _pool_of(area: str) -> _Pool:
     return SUB_DISTRICT_POOL if region_level(area) == 3 else REGENCY_POOL
 
 
-def _unit_sum(column: str, unit: str, as_of: dt.date) -> Coalesce:
-    """The sum of `column` over the report rows up to `as_of` whose `unit` (a lookup) is the
-    outer query's unit."""
-    return Coalesce(
-        Subquery(
-            CardReport.objects.filter(**{unit: OuterRef("code")}, date__lte=as_of)
-            .order_by()
-            .values(unit)
-            .annotate(total=Sum(column))
-            .values("total"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def _units(pool: _Pool, units: Q, as_of: dt.date, days: int):
     """The pool's units `units`, each with its cards waiting and waiting more than `days`."""
-    handed = _unit_sum("handed_out", pool.handed_rows, as_of)
-    batches = _unit_sum(pool.batch, pool.unit_rows, as_of)
-    old_batches = _unit_sum(pool.batch, pool.unit_rows, as_of - dt.timedelta(days=days))
+    handed = pool.unit_sum("handed_out", as_of)
+    batches = pool.unit_sum(pool.batch, as_of)
+    old_batches = pool.unit_sum(pool.batch, as_of - dt.timedelta(days=days))
     return (
         pool.units.objects.filter(units)
         .annotate(
@@ -149,17 +150,17 @@ def _units(pool: _Pool, units: Q, as_of: dt.date, days: int):
 
 
 def _oldest_batches(pool: _Pool, rows: Q, as_of: dt.date):
-    """The report rows holding each unit's oldest waiting batch (at most one per unit): the
+    """The rows holding each unit's oldest waiting batch (at most one per unit): the
     row where the unit's cumulative batches first exceed everything it handed out.
 
     A window over the unit's rows in day order: the running sum includes the day's own batch
-    (one report per unit and day, and the hand-out rows of the same day add no batch), so the
-    row straddles the hand-outs when the sum before it is at most what was handed out and the
-    sum with it is more.
+    (one row per unit and day: a kecamatan's report, or a regency's day total, which holds its
+    kecamatan's hand-outs of that day too), so the row straddles the hand-outs when the sum
+    before it is at most what was handed out and the sum with it is more.
     """
     batch = Coalesce(pool.batch, 0)
     windowed = (
-        CardReport.objects.filter(pool.rows, rows, date__lte=as_of)
+        pool.model.objects.filter(pool.rows, rows, date__lte=as_of)
         .annotate(
             unit=pool.key,
             batch_size=batch,
@@ -169,7 +170,7 @@ def _oldest_batches(pool: _Pool, rows: Q, as_of: dt.date):
         .annotate(batches_before=F("batches_to_day") - F("batch_size"))
         .filter(batches_to_day__gt=F("handed_in_all"), batches_before__lte=F("handed_in_all"))
     )
-    return CardReport.objects.filter(pk__in=windowed.values("pk")).annotate(unit=pool.key)
+    return pool.model.objects.filter(pk__in=windowed.values("pk")).annotate(unit=pool.key)
 
 
 def _sums() -> dict:
@@ -182,11 +183,8 @@ def _sums() -> dict:
 def card_ageing(*, area: str, as_of: dt.date, days: int = CARD_WAITING_DAYS) -> CardAgeing:
     """The ageing of `area` (a region code, "" for the nation) as of a day, in two queries."""
     pool = _pool_of(area)
-    if pool is SUB_DISTRICT_POOL:
-        units, rows = Q(code=area), Q(sub_district=area)
-    else:
-        units = area_q(area, "code")
-        rows = area_q(area, "regency__code") | area_q(area, "sub_district__code")
+    units = Q(code=area) if pool is SUB_DISTRICT_POOL else area_q(area, "code")
+    rows = area_q(area, pool.unit_field)
     counts = _units(pool, units, as_of, days).aggregate(**_sums())
     oldest = _oldest_batches(pool, rows, as_of).aggregate(day=Min("date"))["day"]
     return CardAgeing(waiting=counts["waiting"], waiting_long=counts["waiting_long"], oldest=oldest)
@@ -230,11 +228,7 @@ def card_ageing_by_child(
         return Left(field, length, output_field=CharField())
 
     pool = SUB_DISTRICT_POOL if level == 2 else REGENCY_POOL
-    units = area_q(area, "code")
-    rows = area_q(area, "sub_district__code")
-    if pool is REGENCY_POOL:
-        rows |= area_q(area, "regency__code")
-    return _ageing_by(pool, units, rows, child, as_of, days)
+    return _ageing_by(pool, area_q(area, "code"), area_q(area, pool.unit_field), child, as_of, days)
 
 
 @dataclass(frozen=True)
@@ -279,11 +273,14 @@ def long_waiting_in_regencies(
 ) -> tuple[list[LongWaiting], list[LongWaiting]]:
     """For the alerts: the regencies in `codes` whose print runs wait more than `days`, and
     their kecamatan whose received cards do, in four queries for all of them."""
-    kecamatan_rows = Q(sub_district__regency__in=codes)
-    regencies = _long_waiting(
-        REGENCY_POOL, Q(code__in=codes), Q(regency__in=codes) | kecamatan_rows, as_of, days
+    regencies = _long_waiting(REGENCY_POOL, Q(code__in=codes), Q(regency__in=codes), as_of, days)
+    kecamatan = _long_waiting(
+        SUB_DISTRICT_POOL,
+        Q(regency__in=codes),
+        Q(sub_district__regency__in=codes),
+        as_of,
+        days,
     )
-    kecamatan = _long_waiting(SUB_DISTRICT_POOL, Q(regency__in=codes), kecamatan_rows, as_of, days)
     return regencies, kecamatan
 
 

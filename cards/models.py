@@ -476,3 +476,63 @@ class CardReportUpload(TableUpload):
 
     def get_absolute_url(self):
         return reverse("card_report_upload", kwargs={"pk": self.pk})
+
+
+class CardRollupTotal(models.Model):
+    """The figures every card rollup holds: a regency print office's own figures, its
+    kecamatan's received and handed out added up, and the number of reports added up (a row
+    whose reports all went reads 0 everywhere)."""
+
+    print_ready = models.BigIntegerField(default=0)
+    duplicates = models.BigIntegerField(default=0)
+    failed = models.BigIntegerField(default=0)
+    printed = models.BigIntegerField(default=0)
+    spoiled = models.BigIntegerField(default=0)
+    suket_issued = models.BigIntegerField(default=0)
+    received = models.BigIntegerField(default=0)
+    handed_out = models.BigIntegerField(default=0)
+    reports = models.IntegerField(default=0, help_text="Number of card reports added up.")
+
+    class Meta:
+        abstract = True
+
+
+class RegencyCardDailyTotal(CardRollupTotal):
+    """Sum of one regency's card reports (its print office's and its kecamatan's) on one day.
+
+    Kept exact in the transaction of every write (cards/services/rollups.py), so the national
+    and province dashboards add a few rows instead of millions of reports.
+    """
+
+    regency = models.ForeignKey(Regency, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["regency", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regency", "date"], name="regency_card_total_one_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.date:%Y-%m-%d}: {self.reports}"
+
+
+class RegencyCardMonthlyTotal(CardRollupTotal):
+    """Sum of one regency's card reports in one calendar month: dashboards add whole months
+    from here and read the daily totals only for the month of the day they show."""
+
+    regency = models.ForeignKey(Regency, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="First day of the month.")
+
+    class Meta:
+        ordering = ["regency", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regency", "month"], name="regency_card_total_one_per_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.regency_id} {self.month:%Y-%m}: {self.reports}"

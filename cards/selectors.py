@@ -14,9 +14,14 @@ print office prints the oldest records first (first in, first out), so the suket
 are those of the records still waiting: per regency, the smaller of the sukets issued up to
 the day and the print-ready records not printed (never below 0). It is summed per regency like
 blanko needed: one regency's printing does not replace another's sukets.
+
+The nation and a province add their regencies' card report totals (cards/services/rollups.py):
+whole months from the month totals, the days of the day's month from the day totals; a regency
+and a kecamatan read their own reports, which are few.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -30,12 +35,19 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, Left
+from django.db.models.functions import Coalesce, Greatest, Left
 
 from cards.choices import FIGURE_COLUMNS, REGENCY_COLUMNS, MovementKind
-from cards.models import BlankoMovement, BlankoStock, CardReport
+from cards.models import (
+    BlankoMovement,
+    BlankoStock,
+    CardReport,
+    RegencyCardDailyTotal,
+    RegencyCardMonthlyTotal,
+)
 from districts.codes import CHILD_CODE_LENGTH, area_q, region_level
 from districts.models import Province, Regency, SubDistrict
+from recording.services.rollups import month_start
 
 # The blanko use rate is the average of the last four weeks: long enough to smooth a day
 # without printing, short enough to follow a new printer or a blanko shortage.
@@ -91,27 +103,90 @@ def _regency_sum(queryset, expression) -> Subquery:
     )
 
 
-def _backlogs(area: str, as_of: dt.date):
-    """Regencies of `area` with the print-ready records not printed that their stock cannot
-    cover (`shortfall`) and their estimated sukets outstanding (`suket_estimate`)."""
-    reports = CardReport.objects.filter(regency__isnull=False, date__lte=as_of).order_by()
-    movements = BlankoMovement.objects.filter(date__lte=as_of).order_by()
-    backlog = _regency_sum(reports, Coalesce("print_ready", 0) - Coalesce("printed", 0))
-    shortfall = Greatest(backlog - _regency_sum(movements, "quantity"), Value(0))
-    suket_out = Least(_regency_sum(reports, Coalesce("suket_issued", 0)), Greatest(backlog, 0))
+def _rollup_parts(regencies: Q, as_of: dt.date):
+    """The card totals of `regencies` (a Q on a total's regency) up to `as_of`: the month
+    totals of the whole months before its month, and the day totals of its month."""
+    this_month = month_start(as_of)
     return (
-        Regency.objects.filter(area_q(area, "code"))
-        .annotate(shortfall=shortfall, suket_estimate=suket_out)
-        .order_by()
+        RegencyCardMonthlyTotal.objects.filter(regencies, month__lt=this_month).order_by(),
+        RegencyCardDailyTotal.objects.filter(regencies, date__range=(this_month, as_of)).order_by(),
     )
 
 
-# Per regency, summed upward (see the module's docstring). An aggregate named like the
-# annotation it sums would drop that annotation from Django's subquery: the names differ.
-BACKLOG_SUMS = {
-    "needed": Coalesce(Sum("shortfall"), 0),
-    "suket_out": Coalesce(Sum("suket_estimate"), 0),
-}
+def regency_total(expression, as_of: dt.date):
+    """A regency's total of `expression` (over its card totals' columns) up to `as_of`, as a
+    subquery on the outer query's regency `code`."""
+    months, days = _rollup_parts(Q(), as_of)
+    return _regency_sum(months, expression) + _regency_sum(days, expression)
+
+
+def _rollup_grouped(regencies: Q, as_of: dt.date, child, sums: dict) -> dict:
+    """`sums` over the card totals of `regencies` up to `as_of`, per `child` (an expression on
+    a total's row), in one query: the whole months' and the days' groups, added here."""
+    grouped = [
+        part.annotate(child=child).values("child").annotate(**sums)
+        for part in _rollup_parts(regencies, as_of)
+    ]
+    totals: dict[str, dict] = {}
+    for row in grouped[0].union(grouped[1], all=True):
+        code = row.pop("child")
+        if code in totals:
+            totals[code] = {name: totals[code][name] + value for name, value in row.items()}
+        else:
+            totals[code] = row
+    return totals
+
+
+# Named apart from the totals' columns, which an annotation may not shadow.
+ROLLUP_SUMS = {f"sum_{column}": Coalesce(Sum(column), 0) for column in FIGURE_COLUMNS}
+
+
+def _rollup_totals(area: str, as_of: dt.date, child) -> dict[str, dict]:
+    """Each column's sum over the regencies of `area` up to `as_of`, per `child`."""
+    return {
+        code: {column: row[f"sum_{column}"] for column in FIGURE_COLUMNS}
+        for code, row in _rollup_grouped(
+            area_q(area, "regency__code"), as_of, child, ROLLUP_SUMS
+        ).items()
+    }
+
+
+def _backlogs(area: str, as_of: dt.date, length: int = 0) -> dict[str, dict]:
+    """Per child (the first `length` characters of a regency's code; "" for `area` itself): the
+    print-ready records not printed that each regency's stock cannot cover (`needed`) and its
+    estimated sukets outstanding (`suket_out`), each worked out per regency and then added up
+    (see the module's docstring).
+
+    One query: the regencies' card totals (whole months, the month's days) and blanko ledger
+    grouped by regency, in a union; the few hundred regency rows are worked out here. (A
+    correlated subquery per regency was as exact, but PostgreSQL's estimate of it made it
+    compile the query (JIT) for most of a second on every national page.)
+    """
+    regencies = area_q(area, "regency__code")
+    zero = Value(0, output_field=IntegerField())
+    parts = [
+        rows.values("regency_id").annotate(
+            backlog=Sum(F("print_ready") - F("printed")), suket=Sum("suket_issued"), stock=zero
+        )
+        for rows in _rollup_parts(regencies, as_of)
+    ]
+    parts.append(
+        BlankoMovement.objects.filter(regencies, date__lte=as_of)
+        .order_by()
+        .values("regency_id")
+        .annotate(backlog=zero, suket=zero, stock=Sum("quantity"))
+    )
+    per_regency: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in parts[0].union(*parts[1:], all=True):
+        totals = per_regency[row["regency_id"]]
+        for index, name in enumerate(("backlog", "suket", "stock")):
+            totals[index] += row[name]
+    sums: dict[str, dict] = defaultdict(lambda: {"needed": 0, "suket_out": 0})
+    for code, (backlog, suket, stock) in per_regency.items():
+        child = sums[code[:length]]
+        child["needed"] += max(backlog - stock, 0)
+        child["suket_out"] += min(suket, max(backlog, 0))
+    return sums
 
 
 def _report_totals(area: str, as_of: dt.date) -> tuple[Q, Q, dict]:
@@ -181,15 +256,19 @@ def _regency_figures(totals: dict, blanko: dict, backlogs: dict) -> CardFigures:
 def card_figures(*, area: str, as_of: dt.date) -> CardFigures:
     """The figures of `area` (a region code, "" for the nation) up to and including `as_of`.
 
-    Three queries whatever the area or the number of reports.
+    Three queries whatever the area or the number of reports: the nation and a province add
+    their regencies' card totals, a regency and a kecamatan their own reports.
     """
-    regency_rows, kecamatan_rows, sums = _report_totals(area, as_of)
-    totals = (
-        CardReport.objects.filter(date__lte=as_of)
-        .filter(regency_rows | kecamatan_rows)
-        .order_by()
-        .aggregate(**sums)
-    )
+    if region_level(area) < 2:
+        totals = _rollup_totals(area, as_of, Value("")).get("", dict.fromkeys(FIGURE_COLUMNS, 0))
+    else:
+        regency_rows, kecamatan_rows, sums = _report_totals(area, as_of)
+        totals = (
+            CardReport.objects.filter(date__lte=as_of)
+            .filter(regency_rows | kecamatan_rows)
+            .order_by()
+            .aggregate(**sums)
+        )
     if region_level(area) == 3:
         return _kecamatan_figures(totals)
     blanko = (
@@ -197,7 +276,7 @@ def card_figures(*, area: str, as_of: dt.date) -> CardFigures:
         .order_by()
         .aggregate(**_blanko_sums(as_of))
     )
-    backlogs = _backlogs(area, as_of).aggregate(**BACKLOG_SUMS)
+    backlogs = _backlogs(area, as_of)[""]
     return _regency_figures(totals, blanko, backlogs)
 
 
@@ -222,23 +301,19 @@ def card_figures_by_child(
         return {}
     length = CHILD_CODE_LENGTH[level]
     codes = child_codes(area) if codes is None else codes
-    regency_rows, kecamatan_rows, sums = _report_totals(area, as_of)
-    reports = CardReport.objects.filter(date__lte=as_of).filter(regency_rows | kecamatan_rows)
-    # Regency rows carry their code in `regency`, kecamatan rows in `sub_district`; a child's
-    # code is the start of either.
-    child = Left(Coalesce("regency_id", "sub_district_id"), length, output_field=CharField())
-    totals = _grouped(reports, child, sums)
     empty = dict.fromkeys(FIGURE_COLUMNS, 0)
     if level == 2:
+        _, kecamatan_rows, sums = _report_totals(area, as_of)
+        reports = CardReport.objects.filter(date__lte=as_of, sub_district__isnull=False)
+        totals = _grouped(reports.filter(kecamatan_rows), F("sub_district_id"), sums)
         return {code: _kecamatan_figures(totals.get(code, empty)) for code in codes}
+    totals = _rollup_totals(area, as_of, Left("regency_id", length, output_field=CharField()))
     blanko = _grouped(
         BlankoMovement.objects.filter(area_q(area, "regency__code"), date__lte=as_of),
         Left("regency_id", length, output_field=CharField()),
         _blanko_sums(as_of),
     )
-    backlogs = _grouped(
-        _backlogs(area, as_of), Left("code", length, output_field=CharField()), BACKLOG_SUMS
-    )
+    backlogs = _backlogs(area, as_of, length)
     return {
         code: _regency_figures(
             totals.get(code, empty),
@@ -267,18 +342,44 @@ def card_series(*, area: str, start: dt.date, end: dt.date) -> list[CardDayPoint
     """The cumulative card figures of `area` at the end of each day from `start` to `end` that
     has reports, in one query grouped by day. Reports before `start` count in `start`'s point,
     so every point is the total from the first report on (print figures are 0 on a kecamatan).
+    The nation and a province add their regencies' card totals (whole months before `start`'s
+    month), a regency and a kecamatan their own reports.
     """
-    regency_rows, kecamatan_rows, sums = _report_totals(area, end)
-    per_day = (
-        CardReport.objects.filter(date__lte=end)
-        .filter(regency_rows | kecamatan_rows)
-        .annotate(day=Greatest("date", Value(start, output_field=DateField())))
-        .values("day")
-        .annotate(**{column: sums[column] for column in SERIES_COLUMNS})
-        .order_by("day")
-    )
+    first_day = Value(start, output_field=DateField())
+    if region_level(area) < 2:
+        month = month_start(start)
+        regencies = area_q(area, "regency__code") & Q(reports__gt=0)
+        sums = {column: Coalesce(Sum(column), 0) for column in SERIES_COLUMNS}
+        parts = [
+            rows.annotate(day=day)
+            .values("day")
+            .annotate(**{f"sum_{c}": s for c, s in sums.items()})
+            for rows, day in (
+                (RegencyCardMonthlyTotal.objects.filter(regencies, month__lt=month), first_day),
+                (
+                    RegencyCardDailyTotal.objects.filter(regencies, date__range=(month, end)),
+                    Greatest("date", first_day),
+                ),
+            )
+        ]
+        per_day: dict[dt.date, dict] = {}
+        for row in parts[0].order_by().union(parts[1].order_by(), all=True):
+            totals = per_day.setdefault(row["day"], dict.fromkeys(SERIES_COLUMNS, 0))
+            for column in SERIES_COLUMNS:
+                totals[column] += row[f"sum_{column}"]
+        rows = [{"day": day, **totals} for day, totals in sorted(per_day.items())]
+    else:
+        regency_rows, kecamatan_rows, sums = _report_totals(area, end)
+        rows = (
+            CardReport.objects.filter(date__lte=end)
+            .filter(regency_rows | kecamatan_rows)
+            .annotate(day=Greatest("date", first_day))
+            .values("day")
+            .annotate(**{column: sums[column] for column in SERIES_COLUMNS})
+            .order_by("day")
+        )
     points, running = [], dict.fromkeys(SERIES_COLUMNS, 0)
-    for row in per_day:  # a running sum of at most two years of days, not of the reports
+    for row in rows:  # a running sum of at most two years of days, not of the reports
         running = {column: running[column] + row[column] for column in SERIES_COLUMNS}
         points.append(CardDayPoint(date=row["day"], **running))
     return points

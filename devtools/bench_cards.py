@@ -4,9 +4,10 @@ country, and a consistent blanko ledger, generated inside the database (`manage.
 Region codes are real, so the rows are marked by who wrote them: every card report and blanko
 movement of the bench is created by the bench's own user (`bench-admin`), and its receipts also
 carry a reference starting with RECEIPT_PREFIX. `bench_cards_clear` removes exactly those rows
-and recounts the stock of the regencies they touched; reports and movements of anyone else are
-left alone. Area-days that already have a report are skipped. The bench writes raw rows: no
-report revisions, as the dashboards do not read them.
+and recounts the stock and the card report totals (cards/services/rollups.py) of the regencies
+they touched; reports and movements of anyone else are left alone. Area-days that already have
+a report are skipped. The bench writes raw rows (no report revisions, as the dashboards do not
+read them) and then recomputes every regency's card report totals.
 
 The figures (all deterministic):
 - a regency reports every day: 20-199 records print-ready, 60-100% of them printed the same day
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from cards.choices import MovementKind
 from cards.models import BlankoMovement, BlankoStock, CardReport
+from cards.services.rollups import card_rollups_refresh
 
 RECEIPT_PREFIX = "BENCH/"
 RECEIPT_EVERY_DAYS = 20
@@ -181,6 +183,8 @@ def bench_cards_generate(*, last: dt.date, days: int, user) -> dict[str, int]:
         [BlankoStock(regency_id=row["regency"]) for row in regencies], ignore_conflicts=True
     )
     _stock_recount(regencies)
+    # The bench touches every regency: their totals are recomputed from the reports.
+    card_rollups_refresh()
     reports = CardReport.objects.filter(created_by=user)
     movements = BlankoMovement.objects.filter(created_by=user)
     return {
@@ -204,6 +208,8 @@ def bench_cards_clear(*, user) -> int:
     )
     deleted = CardReport.objects.filter(created_by=user)._raw_delete(connection.alias)
     _stock_recount(regencies)
+    # Every bench kecamatan report lies in a regency with bench reports, hence bench uses.
+    card_rollups_refresh(regencies)
     BlankoStock.objects.filter(regency__in=regencies, reorder_point__isnull=True, stock=0).exclude(
         regency__in=BlankoMovement.objects.values("regency")
     ).delete()

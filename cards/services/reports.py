@@ -28,6 +28,7 @@ from cards.models import BlankoMovement, CardReport, CardReportRevision
 from cards.services.access import area_writable, user_or_none
 from cards.services.balances import balances_after
 from cards.services.blanko import apply_stock_changes, blanko_balances, stocks_locked
+from cards.services.rollups import card_rollup_apply, report_delta
 from common.days import format_day
 from common.formatting import fmt_int
 from common.validators import known_day_error
@@ -434,8 +435,17 @@ def _write(check: ReportCheck, stocks, *, user, source: str, upload) -> None:
         for row, report in zip(creates, new_reports, strict=True)
     ]
     changed = []
+    deltas = [
+        report_delta(report, row.stored(), +1)
+        for row, report in zip(creates, new_reports, strict=True)
+    ]
     for row in updates:
         report = row.existing
+        # The report was locked by the check: its figures are the ones the totals hold.
+        deltas += [
+            report_delta(report, report.figures(), -1),
+            report_delta(report, row.stored(), +1),
+        ]
         revisions.append(
             CardReportRevision(
                 report=report,
@@ -456,6 +466,7 @@ def _write(check: ReportCheck, stocks, *, user, source: str, upload) -> None:
         changed, [*FIGURE_COLUMNS, "version", "entered_by", "entered_at"]
     )
     CardReportRevision.objects.bulk_create(revisions)
+    card_rollup_apply(deltas)
     # A regency-day's blanko use follows its report, and the stock follows the use.
     stock_deltas: dict[str, int] = defaultdict(int)
     new_uses, moved = [], []

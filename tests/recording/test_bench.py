@@ -20,6 +20,7 @@ from devtools.benchmark import BENCH_SOURCE, SERIAL_PREFIX, bench_user
 from districts.models import EligiblePopulation, Province, Regency, SubDistrict
 from recording.models import DailyCount, DeviceStatusChange, ProvinceDailyTotal, RecordingDevice
 from recording.services.rollups import rollup_differences
+from tests.cards.rollup_sums import raw_sums, stored_sums
 
 pytestmark = pytest.mark.django_db
 
@@ -209,9 +210,21 @@ def test_bench_cards_keep_every_rule_of_the_card_journey(south_sumatra_only):
     for column in ("print_ready", "printed", "received", "handed_out", "blanko_stock"):
         assert getattr(province, column) == sum(getattr(c, column) for c in children) > 0
     assert card_figures(area="", as_of=last) == province
+    # The card report totals the dashboards read are the reports' sums, office report included.
+    days, months = stored_sums()
+    assert (days, months) == raw_sums()
+    assert len(days) == 17 * 45 + 1 and len(months) == 17 * 2 + 1  # May and June, and January
 
     assert bench_cards_clear(user=bench_user()) == 17 * 45 + 241 * 44
     assert list(CardReport.objects.all()) == [office_report]
+    assert (
+        stored_sums()
+        == raw_sums()
+        == (
+            {("16.09", dt.date(2026, 1, 5)): (0, 0, 0, 0, 0, 0, 30, 0, 1)},
+            {("16.09", dt.date(2026, 1, 1)): (0, 0, 0, 0, 0, 0, 30, 0, 1)},
+        )
+    )
     assert list(BlankoMovement.objects.all()) == [office_receipt]
     assert list(BlankoStock.objects.values_list("regency", "stock", "reorder_point")) == [
         ("16.09", 700, 300)
