@@ -61,6 +61,7 @@ from recording.services.imports import (
     CountUploadForm,
     ImportAlreadyCommitted,
     ImportNotReady,
+    UploadPreview,
     control_character_problems,
     upload_file_name,
     upload_move,
@@ -525,39 +526,9 @@ def card_upload_commit_run(*, pk: int, user_id: int, confirm: bool, digest: str)
     return CardReportUpload.objects.values_list("status", flat=True).get(pk=pk)
 
 
-@dataclass
-class CardUploadPreview:
-    """What the check of an upload found, as its page shows it (`CardReportUpload.preview`)."""
+class CardUploadPreview(UploadPreview):
+    """A card upload's sample lines are stored as dictionaries (area, figures old and new)."""
 
-    upload: CardReportUpload
-    lines: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    error_count: int = 0
-    warning_count: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    changing: int = 0
-    sample: list[dict] = field(default_factory=list)
-    digest: str = ""
-    file_errors: list[str] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, upload: CardReportUpload) -> "CardUploadPreview | None":
-        data = upload.preview
-        if data is None:
-            return None
-        if "file_errors" in data:
-            return cls(upload, file_errors=data["file_errors"])
-        sample = [{**row, "date": dt.date.fromisoformat(row["date"])} for row in data["sample"]]
-        return cls(upload, **{**data, "sample": sample})
-
-    @property
-    def can_commit(self) -> bool:
-        return (
-            not self.file_errors
-            and not self.error_count
-            and bool(self.digest)
-            and self.upload.status == ImportStatus.PREVIEWED
-        )
+    @staticmethod
+    def sample_row(stored) -> dict:
+        return dict(stored)

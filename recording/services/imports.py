@@ -742,10 +742,11 @@ def count_import_commit_run(*, pk: int, user_id: int, confirm: bool, digest: str
 
 
 @dataclass
-class CountImportPreview:
-    """What the check of an upload found, as its page shows it (`CountImport.preview`)."""
+class UploadPreview:
+    """What the check of an upload (a count or a card report file) found, as its page shows it
+    (the upload's stored `preview`). Subclasses say how a stored sample line reads."""
 
-    count_import: CountImport
+    upload: TableUpload
     lines: int = 0
     created: int = 0
     updated: int = 0
@@ -759,22 +760,21 @@ class CountImportPreview:
     digest: str = ""
     file_errors: list[str] = field(default_factory=list)
 
+    @staticmethod
+    def sample_row(stored) -> dict:
+        raise NotImplementedError
+
     @classmethod
-    def of(cls, count_import: CountImport) -> "CountImportPreview | None":
-        data = count_import.preview
+    def of(cls, upload: TableUpload):
+        data = upload.preview
         if data is None:
             return None
         if "file_errors" in data:
-            return cls(count_import, file_errors=data["file_errors"])
-        keys = ("line", "serial", "date", "count", "existing", "note", "action")
-        sample = [dict(zip(keys, row, strict=True)) for row in data["sample"]]
-        for row in sample:
+            return cls(upload, file_errors=data["file_errors"])
+        rows = [cls.sample_row(stored) for stored in data["sample"]]
+        for row in rows:
             row["date"] = dt.date.fromisoformat(row["date"])
-        return cls(
-            count_import,
-            **{k: data[k] for k in data if k not in ("sample",)},
-            sample=sample,
-        )
+        return cls(upload, **{**data, "sample": rows})
 
     @property
     def can_commit(self) -> bool:
@@ -782,8 +782,18 @@ class CountImportPreview:
             not self.file_errors
             and not self.error_count
             and bool(self.digest)
-            and self.count_import.status == CountImport.Status.PREVIEWED
+            and self.upload.status == ImportStatus.PREVIEWED
         )
+
+
+class CountImportPreview(UploadPreview):
+    """A count upload's sample lines are stored as lists, to keep the stored preview small."""
+
+    KEYS = ("line", "serial", "date", "count", "existing", "note", "action")
+
+    @staticmethod
+    def sample_row(stored) -> dict:
+        return dict(zip(CountImportPreview.KEYS, stored, strict=True))
 
 
 _SAVED_FIELDS = ["status", "committed_at", "rows", "created", "updated", "unchanged"]
